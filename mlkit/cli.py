@@ -1,0 +1,154 @@
+"""The ``mlkit`` command.
+
+::
+
+    mlkit lab [--dir DIR] [--port N] [--no-browser] [-- JUPYTER ARGS]
+    mlkit topics [--json]
+    mlkit quiz [TOPIC] [--shuffle] [--seed N]
+    mlkit serve MODEL [--name NAME] [--host 127.0.0.1] [--port 8080] ...
+
+``mlkit lab`` copies the course notebooks that are missing into
+``DIR/notebooks`` (never overwriting a learner's file) and starts JupyterLab
+on ``notebooks/00_start_here.ipynb``, bound to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["main", "build_parser", "lab_command"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlkit",
+        description="mlkit: SageMaker AI, hands-on and offline.",
+    )
+    from mlkit import __version__
+
+    parser.add_argument("--version", action="version", version=f"mlkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lab = sub.add_parser("lab", help="start JupyterLab on the start notebook")
+    lab.add_argument("--dir", default=".", help="the learner's folder (default: the current one); "
+                     "notebooks go to DIR/notebooks")
+    lab.add_argument("--port", type=int, default=None, help="port for JupyterLab (default: its own)")
+    lab.add_argument("--ip", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                     help="further arguments for jupyter lab, after --")
+
+    topics = sub.add_parser("topics", help="list the topics, their notebooks and your progress")
+    topics.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    quiz = sub.add_parser("quiz", help="take a topic's quiz in the terminal")
+    quiz.add_argument("topic", nargs="?", default=None, help="a topic id (default: every topic)")
+    quiz.add_argument("--shuffle", action="store_true", help="shuffle the questions")
+    quiz.add_argument("--seed", type=int, default=None, help="seed for --shuffle")
+
+    serve = sub.add_parser("serve", help="serve a model on a local SageMaker-style endpoint",
+                           add_help=False)
+    serve.add_argument("serve_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def lab_command(directory, *, port=None, ip="127.0.0.1", no_browser=False, extra=()) -> tuple[list[str], Path]:
+    """The JupyterLab command line and working folder for ``mlkit lab`` (copies notebooks)."""
+    from mlkit.course import START_NOTEBOOK, install_notebooks
+
+    root = Path(directory).expanduser().resolve()
+    copied = install_notebooks(root / "notebooks")
+    if copied:
+        print(f"mlkit: copied {len(copied)} course notebook(s) into {root / 'notebooks'}")
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}", f"--ServerApp.ip={ip}"]
+    if port is not None:
+        cmd.append(f"--ServerApp.port={port}")
+    if no_browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers often run as root; JupyterLab refuses otherwise
+    extra = [a for a in extra if a != "--"]
+    cmd += extra
+    cmd.append(f"notebooks/{START_NOTEBOOK}")
+    return cmd, root
+
+
+def _run_lab(args) -> int:
+    cmd, root = lab_command(args.dir, port=args.port, ip=args.ip, no_browser=args.no_browser,
+                            extra=args.jupyter_args)
+    proc = subprocess.Popen(cmd, cwd=root)
+
+    def _forward_term(signum, frame):  # `kill mlkit` must not orphan JupyterLab
+        proc.terminate()
+
+    previous = signal.signal(signal.SIGTERM, _forward_term)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C reached JupyterLab too; make sure it ends, then end ourselves.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                proc.send_signal(sig)
+                return proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                continue
+        proc.kill()
+        return proc.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_topics(args) -> int:
+    from mlkit.topics import study_map
+
+    table = study_map()
+    if args.json:
+        print(json.dumps(table.to_dict(orient="records"), indent=2))
+        return 0
+    print(f"{'#':>2}  {'topic':<17} {'notebook':<36} {'state':<12} {'quiz':<6} title")
+    for row in table.itertuples():
+        notebook = row.notebook if row.available else "(coming)"
+        print(f"{row.number:>2}  {row.topic:<17} {notebook:<36} {row.state:<12} "
+              f"{row.quiz_best or '-':<6} {row.title}")
+    return 0
+
+
+def _run_quiz(args) -> int:
+    from mlkit.quiz import terminal
+    from mlkit.topics import get_topic
+
+    if args.topic is not None:
+        get_topic(args.topic)
+    terminal.run(args.topic, shuffle=args.shuffle, seed=args.seed)
+    return 0
+
+
+def _run_serve(args) -> int:
+    from mlkit.inference.server import serve_main
+
+    return serve_main(args.serve_args)
+
+
+def main(argv=None) -> int:
+    """Run the ``mlkit`` command; returns the exit code (2 for bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {"lab": _run_lab, "topics": _run_topics, "quiz": _run_quiz, "serve": _run_serve}
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return handlers[args.command](args)
+    except (ValueError, TypeError, FileNotFoundError, NotADirectoryError) as exc:
+        print(f"mlkit {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
