@@ -120,12 +120,13 @@ def _run_topics(args) -> int:
 
 
 def _run_quiz(args) -> int:
+    from mlkit.progress import Progress
     from mlkit.quiz import terminal
     from mlkit.topics import get_topic
 
     if args.topic is not None:
         get_topic(args.topic)
-    terminal.run(args.topic, shuffle=args.shuffle, seed=args.seed)
+    terminal.run(args.topic, shuffle=args.shuffle, seed=args.seed, progress=Progress())
     return 0
 
 

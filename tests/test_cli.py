@@ -102,3 +102,18 @@ def test_terminating_mlkit_lab_leaves_no_jupyterlab_behind(tmp_path):
     time.sleep(0.5)
     with socket.socket() as s:  # the child is gone: nothing listens on its port any more
         assert s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_quiz_in_the_terminal_grades_answers_and_records_the_score(tmp_path):
+    from mlkit.progress import Progress
+    from mlkit.quiz import load_bank
+
+    questions = load_bank().questions("variants")
+    answers = "".join(",".join(sorted(q.answer)) + "\n" for q in questions)
+    env = {**os.environ, "MLKIT_HOME": str(tmp_path)}
+    out = subprocess.run([MLKIT, "quiz", "variants"], input=answers, capture_output=True,
+                         text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    n = len(questions)
+    assert f"{n}/{n}" in out.stdout
+    assert Progress(tmp_path / "progress.json").quiz_scores()["variants"]["best"] == (n, n)
