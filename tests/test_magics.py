@@ -1,0 +1,52 @@
+"""``%load_ext mlkit``: the %quiz and %study magics."""
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+import jupyter_mlkit.magics as magics
+from mlkit.progress import Progress
+
+
+@pytest.fixture
+def shell(monkeypatch):
+    shown = []
+    monkeypatch.setattr(magics, "display", shown.append)
+    ip = InteractiveShell.instance()
+    ip.run_line_magic("load_ext", "mlkit")
+    ip.shown = shown
+    yield ip
+    ip.run_line_magic("unload_ext", "mlkit")
+
+
+def test_quiz_magic_shows_the_quiz_widget_for_the_topic(shell):
+    shell.run_line_magic("quiz", "variants")
+    (w,) = shell.shown
+    assert type(w).__name__ == "Quiz"
+    assert {q.topic for q in w.session.questions} == {"variants"}
+
+
+def test_quiz_magic_with_an_unknown_topic_names_it(shell):
+    with pytest.raises(ValueError, match="'nlp'"):
+        shell.run_line_magic("quiz", "nlp")
+
+
+def test_study_magic_shows_the_study_map(shell):
+    shell.run_line_magic("study", "")
+    (w,) = shell.shown
+    assert type(w).__name__ == "StudyMap"
+
+
+def test_study_done_records_completion_in_the_progress_file(shell):
+    shell.run_line_magic("study", "done 00_start_here")
+    assert Progress().notebook_states()["00_start_here"] == "completed"
+
+
+def test_study_with_bad_arguments_shows_usage(shell):
+    with pytest.raises(ValueError, match=r"usage: %study"):
+        shell.run_line_magic("study", "finish 00_start_here")
+
+
+def test_unload_removes_the_magics(shell):
+    shell.run_line_magic("unload_ext", "mlkit")
+    assert "quiz" not in shell.magics_manager.magics["line"]
+    shell.run_line_magic("load_ext", "mlkit")

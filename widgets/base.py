@@ -1,0 +1,341 @@
+"""The small base every mlkit widget reuses: controls -> engine -> result -> view.
+
+A widget is a view over one mlkit call. :class:`MlkitWidget` owns the loop:
+it watches its controls, calls :meth:`MlkitWidget.compute` with their values
+(the subclass calls the engine there, nothing else), keeps the answer in
+``self.result`` and hands it to :meth:`MlkitWidget.draw`. A ``ValueError``,
+``TypeError`` or ``KeyError`` from the engine (whose messages name the
+parameter, the value and what is allowed) goes to an error banner instead of a
+traceback, and the last good result stays on screen.
+
+Everything runs in plain Python: traitlets observers fire synchronously, so a
+test sets ``w.controls["seed"].value = 3`` and reads ``w.result`` with no
+browser and no kernel.
+
+    >>> import ipywidgets
+    >>> class Square(MlkitWidget):
+    ...     def __init__(self, x=2):
+    ...         self.x = x
+    ...         self.shown = ipywidgets.HTML()
+    ...         super().__init__({"x": ipywidgets.IntText(value=x, description="x")},
+    ...                          title="Square", body=[self.shown])
+    ...     def compute(self, x):
+    ...         if x < 0:
+    ...             raise ValueError(f"x must be an integer >= 0, got {x}")
+    ...         return x * x
+    ...     def draw(self, result):
+    ...         self.shown.value = f"<b>{result}</b>"
+    >>> w = Square()
+    >>> w.result
+    4
+    >>> w.controls["x"].value = 3
+    >>> w.result
+    9
+    >>> w.set(x=-1)
+    >>> w.error, w.result
+    ('x must be an integer >= 0, got -1', 9)
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from typing import Any, Iterable, Mapping
+
+import ipywidgets
+import traitlets
+
+__all__ = ["MlkitWidget", "CheckboxGroup", "html_block"]
+
+#: Exceptions whose message is shown in the banner (bad input), not raised.
+INPUT_ERRORS = (ValueError, TypeError, KeyError)
+
+
+def html_block(content: str) -> str:
+    """Wrap HTML for an ``ipywidgets.HTML``: text lines at reading height.
+
+    ipywidgets gives HTML content the height of a control row (28 px) per
+    line, which spreads tables and paragraphs apart.
+    """
+    return f"<div style='line-height:1.45'>{content}</div>"
+
+
+def error_text(exc: BaseException) -> str:
+    """The message of ``exc`` as a learner should read it.
+
+    ``str(KeyError("x"))`` is ``"'x'"``; the message itself is more useful.
+    """
+    if isinstance(exc, KeyError) and len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc) or type(exc).__name__
+
+
+class MlkitWidget:
+    """Controls in, ``compute(**values)`` -> ``self.result``, ``draw(result)`` out.
+
+    Contract: ``MlkitWidget(controls, title=..., body=..., figsize=...)``
+    lays out ``self.view`` (title, controls, error banner, ``body`` widgets,
+    ``self.output``), observes every control's ``value`` and computes once;
+    every later control change recomputes, updating ``self.result`` (on
+    success) or ``self.error`` (the message of a ``ValueError``/``TypeError``/
+    ``KeyError``, else None).
+
+    Subclasses store their own parameters unchanged, build their controls,
+    call ``super().__init__`` and override :meth:`compute` (call the engine)
+    and :meth:`draw` (update the view). With ``figsize`` the widget owns one
+    ``matplotlib.figure.Figure`` (``self.figure``) for its whole life: update
+    its artists in :meth:`draw` and call :meth:`refresh_figure`.
+
+    Parameters
+    ----------
+    controls : dict[str, ipywidgets.ValueWidget]
+        The inputs, keyed by the keyword :meth:`compute` receives.
+    title : str
+        Shown as a heading above the controls.
+    body : iterable of ipywidgets.Widget
+        The subclass's own output widgets (tables, text), shown below the
+        banner.
+    figsize : (float, float) or None
+        Size in inches of the widget's figure; None for no figure.
+    live : bool
+        Recompute on every control change (default). With ``live=False`` a
+        control change only changes the control; :meth:`update` (e.g. from a
+        *Run* or *Check* button) computes, and :meth:`set` only sets.
+    compute_now : bool
+        Compute once at the end of ``__init__`` (default True).
+
+    CSS classes (for the browser tests in ``tests/browser``): the view has
+    ``mlkit-widget``, ``mlkit-name-<Class>``, ``mlkit-manual`` when not
+    ``live`` and ``mlkit-retrains`` when the class sets ``retrains = True``
+    (a change trains a model); the controls box ``mlkit-controls``, each
+    control ``mlkit-control-<name>``, the banner ``mlkit-error``.
+
+    Example
+    -------
+    >>> import ipywidgets
+    >>> class Double(MlkitWidget):
+    ...     def __init__(self):
+    ...         super().__init__({"n": ipywidgets.IntText(value=1)}, title="Double")
+    ...     def compute(self, n):
+    ...         return 2 * n
+    >>> d = Double()
+    >>> d.set(n=21)
+    >>> d.result, d.values()
+    (42, {'n': 21})
+    """
+
+    #: Set True in a subclass whose compute trains a model (slower updates expected).
+    retrains: bool = False
+
+    def __init__(
+        self,
+        controls: Mapping[str, ipywidgets.ValueWidget],
+        *,
+        title: str = "",
+        body: Iterable[ipywidgets.Widget] = (),
+        figsize: tuple[float, float] | None = None,
+        live: bool = True,
+        compute_now: bool = True,
+    ):
+        self.controls: dict[str, ipywidgets.ValueWidget] = dict(controls)
+        for name, control in self.controls.items():
+            if not isinstance(control, ipywidgets.ValueWidget):
+                raise TypeError(
+                    f"controls[{name!r}] must be an ipywidgets.ValueWidget, "
+                    f"got {type(control).__name__}"
+                )
+        self.live = live
+        self.result: Any = None
+        self.error: str | None = None
+        self._holding = False
+
+        self.heading = ipywidgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>")
+        self.controls_box = ipywidgets.VBox(list(self.controls.values()))
+        self.banner = ipywidgets.HTML(layout=ipywidgets.Layout(display="none"))
+        self.body = list(body)
+        self.output = ipywidgets.Output()
+        self.figure = None
+        if figsize is not None:
+            from matplotlib.figure import Figure  # lazily: matplotlib is heavy
+
+            # A Figure made directly, not through pyplot, so no backend shows a
+            # second copy of it and it lives exactly as long as the widget. No
+            # layout engine: constrained layout triples the cost of a redraw;
+            # set margins with self.figure.subplots_adjust(...) instead.
+            self.figure = Figure(figsize=figsize)
+        self.view = ipywidgets.VBox(self.layout())
+        self.view.add_class("mlkit-widget").add_class(f"mlkit-name-{type(self).__name__}")
+        if not live:
+            self.view.add_class("mlkit-manual")
+        if self.retrains:
+            self.view.add_class("mlkit-retrains")
+        self.controls_box.add_class("mlkit-controls")
+        self.banner.add_class("mlkit-error")
+
+        for name, control in self.controls.items():
+            control.add_class(f"mlkit-control-{name}")
+            control.observe(self._on_change, names="value")
+        if compute_now:
+            self.update()
+
+    # -- to override -----------------------------------------------------
+    def compute(self, **values: Any) -> Any:
+        """Call the engine with the controls' values and return its result."""
+        raise NotImplementedError(f"{type(self).__name__} must define compute(**values)")
+
+    def draw(self, result: Any) -> None:
+        """Show ``result`` (update body widgets, or the figure and then
+        :meth:`refresh_figure`). The default shows nothing."""
+
+    def layout(self) -> list[ipywidgets.Widget]:
+        """The children of ``self.view``, top to bottom."""
+        return [self.heading, self.controls_box, self.banner, *self.body, self.output]
+
+    # -- the loop --------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The controls' current values, keyed as :meth:`compute` receives them."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def set(self, **values: Any) -> None:
+        """Set several controls, then recompute exactly once (not at all if not ``live``).
+
+        Raises ``ValueError`` naming the control if a key is not one of
+        ``self.controls`` (nothing is changed then). If a control rejects its
+        value (a ``traitlets.TraitError``), the values set before it stay
+        and the widget still recomputes, so the view matches the controls.
+        """
+        for name in values:
+            if name not in self.controls:
+                allowed = ", ".join(repr(k) for k in self.controls)
+                raise ValueError(f"control must be one of {allowed}; got {name!r}")
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+            if self.live:
+                self.update()
+
+    def update(self) -> Any:
+        """Compute from the controls now; return the result (None on bad input)."""
+        try:
+            result = self.compute(**self.values())
+        except INPUT_ERRORS as exc:
+            self.show_error(error_text(exc))
+            return None
+        self.result = result
+        self.show_error(None)
+        self.draw(result)
+        return result
+
+    def show_error(self, message: str | None) -> None:
+        """Show ``message`` in the banner (None hides it) and store it in ``self.error``."""
+        self.error = message
+        if message is None:
+            self.banner.value = ""
+            self.banner.layout.display = "none"
+        else:
+            self.banner.value = html_block(
+                "<div style='background:#fdecea;color:#611a15;border-left:4px solid #d32f2f;"
+                f"padding:6px 10px;margin:4px 0'>&#9888; {html.escape(message)}</div>"
+            )
+            self.banner.layout.display = None
+
+    def _on_change(self, change) -> None:
+        if self.live and not self._holding:
+            self.update()
+
+    # -- the figure ------------------------------------------------------
+    def refresh_figure(self) -> None:
+        """Show the current state of ``self.figure`` in ``self.output``, in place.
+
+        The output's content is replaced in one step (what
+        ``clear_output(wait=True)`` then ``display(figure)`` does in a kernel),
+        so the figure never flickers or piles up, and it works without a
+        kernel too. The same Figure object is reused; never build a new one.
+        """
+        if self.figure is None:
+            raise ValueError(f"{type(self).__name__} has no figure: pass figsize=(w, h) to MlkitWidget")
+        buffer = io.BytesIO()
+        # fast zlib level: encoding at the default level is a sixth of a redraw
+        self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+        png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        width, height = (self.figure.get_size_inches() * self.figure.dpi).round().astype(int)
+        self.output.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {"image/png": png, "text/plain": repr(self.figure)},
+                "metadata": {"image/png": {"width": int(width), "height": int(height)}},
+            },
+        )
+
+    # -- display ---------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = dict(self.view._repr_mimebundle_(**kwargs) or {})
+        bundle["text/plain"] = repr(self)  # what a front end without widgets shows
+        return bundle
+
+    def __repr__(self) -> str:
+        state = f"error={self.error!r}" if self.error else f"result={type(self.result).__name__}"
+        return f"<{type(self).__name__} {state}>"
+
+
+class CheckboxGroup(ipywidgets.VBox, ipywidgets.ValueWidget):
+    """Several checkboxes as one control whose ``value`` is the tuple of ticked keys.
+
+    ipywidgets has no multi-choice control that wraps long labels or reads
+    like a form; this is one, usable wherever a ``ValueWidget`` is expected.
+    Setting ``value`` ticks the boxes; ticking a box updates ``value``
+    (in ``options`` order). Unknown keys raise ``ValueError``.
+
+    >>> g = CheckboxGroup(options=["A", "B", "C"])
+    >>> g.value = ("C", "A")
+    >>> g.value
+    ('A', 'C')
+    >>> g.boxes["B"].value = True
+    >>> g.value
+    ('A', 'B', 'C')
+    """
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options: Iterable[str], value: Iterable[str] = (), horizontal: bool = True, **kwargs):
+        options = [str(o) for o in options]
+        self.options = tuple(options)
+        self.boxes = {
+            key: ipywidgets.Checkbox(value=False, description=key, indent=False,
+                                     layout=ipywidgets.Layout(width="auto", margin="0 12px 0 0"))
+            for key in options
+        }
+        self._syncing = False
+        super().__init__(**kwargs)
+        self.children = (
+            [ipywidgets.HBox(list(self.boxes.values()))] if horizontal else list(self.boxes.values())
+        )
+        for box in self.boxes.values():
+            box.observe(self._box_changed, names="value")
+        self.value = tuple(value)
+
+    @traitlets.validate("value")
+    def _valid_value(self, proposal):
+        chosen = set(proposal["value"])
+        unknown = chosen - set(self.options)
+        if unknown:
+            allowed = ", ".join(repr(o) for o in self.options)
+            raise ValueError(f"value must contain only {allowed}; got {sorted(unknown)!r}")
+        return tuple(o for o in self.options if o in chosen)
+
+    @traitlets.observe("value")
+    def _value_changed(self, change):
+        self._syncing = True
+        try:
+            for key, box in self.boxes.items():
+                box.value = key in change["new"]
+        finally:
+            self._syncing = False
+
+    def _box_changed(self, change):
+        if not self._syncing:
+            self.value = tuple(k for k, b in self.boxes.items() if b.value)

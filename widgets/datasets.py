@@ -1,0 +1,249 @@
+"""The dataset explorer: pick a generator, its seed and size, see what it injected and what came out."""
+
+from __future__ import annotations
+
+import html
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets
+
+from widgets.base import MlkitWidget, html_block
+
+__all__ = ["DatasetExplorer", "Exploration"]
+
+#: dataset name -> (truth key of the overall positive rate, truth key of the rate per facet value).
+#: These generators inject a rate of ``truth["positive_label"]`` that the explorer measures back.
+_INJECTED_RATES = {
+    "claims": ("suspicious_rate", "label_rate_by_facet"),
+    "loans": ("approval_rate", "approval_rate_by_facet"),
+}
+#: At most this many target values are drawn as bars; more (a numeric target) gives a histogram.
+_MAX_CLASSES = 20
+
+
+@dataclass
+class Exploration:
+    """What the explorer shows for one dataset: the dataset, its balance and its truth checked.
+
+    ``balance`` has one row per facet value (or one row ``"all"`` when the
+    dataset has no facet), a column per target value holding its share, and
+    ``n`` (rows). ``comparison`` has the columns ``quantity, injected,
+    measured, n``: each rate the generator injected next to the rate
+    measured in the frame (empty when the generator injects no rate).
+    """
+
+    dataset: Any
+    facet: str | None
+    balance: Any
+    comparison: Any
+
+    @property
+    def frame(self):
+        """The dataset's frame."""
+        return self.dataset.frame
+
+
+def explore(dataset) -> Exploration:
+    """Measure a :class:`mlkit.datasets.Dataset` for display; the dataset is not changed.
+
+    The measurements are counts and shares (pandas group-bys), nothing more.
+    """
+    import pandas as pd
+
+    frame, target, truth = dataset.frame, dataset.target, dataset.truth
+    facet = truth.get("facet") if truth.get("facet") in frame.columns else None
+    balance = pd.DataFrame()
+    if target is not None and frame[target].nunique() <= _MAX_CLASSES:
+        groups = frame[facet] if facet else pd.Series("all", index=frame.index, name="group")
+        balance = pd.crosstab(groups, frame[target], normalize="index")
+        positive = truth.get("positive_label")
+        if positive in balance.columns:  # the positive label first: the bottom of the stacked bars
+            balance = balance[[positive, *[c for c in balance.columns if c != positive]]]
+        balance["n"] = groups.value_counts().reindex(balance.index).astype(int)
+        balance.columns.name = target
+    return Exploration(dataset, facet, balance, _comparison(dataset, facet))
+
+
+def _comparison(dataset, facet):
+    import pandas as pd
+
+    rows = []
+    keys = _INJECTED_RATES.get(dataset.name)
+    truth, frame = dataset.truth, dataset.frame
+    if keys and "positive_label" in truth and dataset.target is not None:
+        positive = truth["positive_label"]
+        hit = frame[dataset.target] == positive
+        label = f"share {positive!r}"
+        overall, by_facet = keys
+        if overall in truth:
+            rows.append((label, truth[overall], float(hit.mean()), len(frame)))
+        if facet and by_facet in truth:
+            rate = hit.groupby(frame[facet]).agg(["mean", "size"])
+            for value, injected in truth[by_facet].items():
+                if value in rate.index:
+                    rows.append((f"{label} where {facet} = {value!r}", injected,
+                                 float(rate.loc[value, "mean"]), int(rate.loc[value, "size"])))
+        if dataset.name == "claims" and facet:
+            fav = frame[facet] == truth["favoured"]
+            rows.append((
+                f"bias: {label} in other {facet} values minus in {truth['favoured']!r}",
+                truth["bias"], float(hit[~fav].mean() - hit[fav].mean()), len(frame),
+            ))
+        if dataset.name == "loans" and facet:
+            adv = frame[facet] == truth["advantaged"]
+            rows.append((
+                f"approval_gap: {label} in {truth['advantaged']!r} minus in {truth['disadvantaged']!r}",
+                truth["approval_gap"], float(hit[adv].mean() - hit[~adv].mean()), len(frame),
+            ))
+    return pd.DataFrame(rows, columns=["quantity", "injected", "measured", "n"])
+
+
+class DatasetExplorer(MlkitWidget):
+    """Pick a dataset generator, its seed and size; see the frame, its balance and its truth.
+
+    Contract: ``DatasetExplorer(name, seed, n_rows)`` calls
+    ``mlkit.datasets.load(name, seed=seed, n_rows=n_rows, ...)`` (plus
+    ``suspicious_rate`` and ``bias`` for ``claims``; ``n_rows`` only for
+    generators that take it) every time a control changes and stores an
+    :class:`Exploration` in ``self.result``: the frame's head, a bar chart of
+    the target balance per facet value (one figure redrawn in place, with the
+    injected rate as a black tick) and an "injected vs measured" table. An
+    invalid value (e.g. ``n_rows=5``) shows the engine's message in the
+    banner and keeps the last good result.
+
+    Parameters
+    ----------
+    name : str
+        One of ``mlkit.datasets.names()``; another name raises ``ValueError``.
+    seed : int
+        Seed of the generator (same seed, same rows).
+    n_rows : int
+        Rows to generate (10 to 5,000,000; the widget is comfortable up to ~10^5).
+    suspicious_rate, bias : float
+        The ``claims`` generator's injected suspicious share, and the gap in
+        suspicious rate between the other age groups and the favoured one.
+
+    >>> x = DatasetExplorer("claims", seed=1, n_rows=500)
+    >>> x.result.frame.shape
+    (500, 7)
+    >>> x.set(n_rows=5)
+    >>> x.error
+    'n_rows must be an integer >= 10 and <= 5000000, got 5'
+    """
+
+    def __init__(self, name="claims", seed=0, n_rows=2000, *, suspicious_rate=0.1, bias=0.0):
+        from mlkit import datasets
+        from mlkit._checks import check_one_of
+
+        self.name = name
+        self.seed = seed
+        self.n_rows = n_rows
+        self.suspicious_rate = suspicious_rate
+        self.bias = bias
+        check_one_of("name", name, datasets.names())
+
+        wide = {"style": {"description_width": "110px"}}
+        controls = {
+            "name": ipywidgets.Dropdown(options=datasets.names(), value=name, description="dataset", **wide),
+            "seed": ipywidgets.IntText(value=seed, description="seed", **wide),
+            "n_rows": ipywidgets.IntText(value=n_rows, description="n_rows", **wide),
+            "suspicious_rate": ipywidgets.FloatSlider(
+                value=suspicious_rate, min=0.01, max=0.99, step=0.01, description="suspicious_rate",
+                readout_format=".2f", continuous_update=False, **wide),
+            "bias": ipywidgets.FloatSlider(
+                value=bias, min=-0.5, max=0.5, step=0.01, description="bias",
+                readout_format="+.2f", continuous_update=False, **wide),
+        }
+        self.description = ipywidgets.HTML()
+        self.head = ipywidgets.HTML(layout=ipywidgets.Layout(overflow="auto"))
+        self.comparison = ipywidgets.HTML()
+        super().__init__(
+            controls,
+            title="Dataset explorer",
+            body=[self.description, self.head, self.comparison],
+            figsize=(6.4, 3.0),
+        )
+        self.controls["name"].observe(lambda _change: self._show_relevant_controls(), names="value")
+        self._show_relevant_controls()
+
+    def _takes(self, name: str) -> set:
+        from mlkit import datasets
+
+        return set(inspect.signature(datasets._REGISTRY[name]).parameters) \
+            if name in datasets._REGISTRY else set()
+
+    def _show_relevant_controls(self) -> None:
+        takes = self._takes(self.controls["name"].value)
+        for key in ("n_rows", "suspicious_rate", "bias"):
+            self.controls[key].layout.display = None if key in takes else "none"
+
+    def compute(self, name, seed, n_rows, suspicious_rate, bias) -> Exploration:
+        from mlkit import datasets
+
+        kwargs = {"seed": seed}
+        takes = self._takes(name)
+        for key, value in (("n_rows", n_rows), ("suspicious_rate", suspicious_rate), ("bias", bias)):
+            if key in takes:
+                kwargs[key] = value
+        return explore(datasets.load(name, **kwargs))
+
+    def draw(self, result: Exploration) -> None:
+        ds = result.dataset
+        self.description.value = html_block(
+            f"<p><b>{html.escape(ds.name)}</b>: {html.escape(ds.description)}. "
+            f"Target: <code>{html.escape(str(ds.target))}</code>; the first rows:</p>"
+        )
+        self.head.value = html_block(result.frame.head(8).to_html(index=False, border=0))
+        if len(result.comparison):
+            table = result.comparison.to_html(index=False, border=0, float_format=lambda v: f"{v:.4f}")
+            self.comparison.value = html_block(
+                "<p><b>Injected vs measured.</b> The generator draws every row at random, so a "
+                "measured share differs from the injected one by sampling noise, about "
+                "&radic;(p(1&minus;p)/n): more rows, closer.</p>" + table
+            )
+        else:
+            self.comparison.value = html_block(
+                "<p>This generator injects no rate; its truth is in <code>dataset.truth</code>.</p>"
+            )
+        self._plot(result)
+        self.refresh_figure()
+
+    def _plot(self, result: Exploration) -> None:
+        fig = self.figure
+        if not fig.axes:
+            fig.add_subplot()
+            fig.subplots_adjust(left=0.1, right=0.66, bottom=0.17, top=0.9)
+        ax = fig.axes[0]
+        ax.clear()
+        ds = result.dataset
+        if result.balance.empty:
+            values = result.frame[ds.target] if ds.target is not None else None
+            if values is not None and values.dtype.kind in "iuf":
+                ax.hist(values, bins=40, color="#4c72b0")
+                ax.set_xlabel(ds.target)
+                ax.set_ylabel("rows")
+                ax.set_title(f"{ds.name}: distribution of {ds.target}")
+            else:
+                ax.set_axis_off()
+            return
+        shares = result.balance.drop(columns="n")
+        labels = [str(i) for i in shares.index]
+        bottom = [0.0] * len(shares)
+        for column in shares.columns:
+            heights = shares[column].tolist()
+            ax.bar(labels, heights, bottom=bottom, label=str(column))
+            bottom = [b + h for b, h in zip(bottom, heights)]
+        keys = _INJECTED_RATES.get(ds.name)
+        injected = ds.truth.get(keys[1], {}) if keys and result.facet else {}
+        ticks = [(i, injected[v]) for i, v in enumerate(shares.index) if v in injected]
+        if ticks:
+            xs, ys = zip(*ticks)
+            ax.hlines(ys, [x - 0.4 for x in xs], [x + 0.4 for x in xs], colors="black",
+                      linewidths=2, zorder=3, label="injected rate")
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("share of rows")
+        ax.set_xlabel(result.facet or "")
+        ax.set_title(f"{ds.name}: {ds.target} per {result.facet or 'dataset'}")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small", frameon=False)
