@@ -23,6 +23,7 @@ _WHERE = {
     "Quiz": "widgets.quiz",
     "StudyMap": "widgets.study_map",
     "DatasetExplorer": "widgets.datasets",
+    "InferenceModeExplorer": "widgets.inference",
 }
 
 __all__ = sorted(_WHERE)
