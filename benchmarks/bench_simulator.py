@@ -5,7 +5,7 @@ laptop. The baseline, measured in the same run, is the naive approach: one
 heapq event per arrival and per completion on :class:`mlkit.sim.Simulation`
 (``engine="events"``), timed on a smaller run and extrapolated linearly to
 the same number of requests. The two engines give the same numbers (see
-tests/test_inference_simulate.py); this script also checks it on the small run.
+tests/test_inference_simulation.py); this script also checks it on the small run.
 
 Run: ``python benchmarks/bench_simulator.py [--requests 1000000] [--baseline 50000]``
 """
@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     import numpy as np
 
     from mlkit.inference.config import AsyncInferenceConfig, BatchTransformConfig, RealTimeConfig, ServerlessConfig
-    from mlkit.inference.simulate import ModelProfile, TrafficPattern, simulate
+    from mlkit.inference.simulation import ModelProfile, TrafficPattern, simulate
 
     simulate(RealTimeConfig(), TrafficPattern.steady(1, 10))  # import pandas & co. outside the timings
     t_import = time.perf_counter() - t_import

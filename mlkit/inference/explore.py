@@ -3,7 +3,7 @@
 :func:`compare_modes` turns a plain description of a workload (traffic
 shape, request rate, payload size, processing time, latency need, VPC) into
 the four mode configurations, simulates the same arrivals against each
-(:func:`mlkit.inference.simulate.simulate`) and asks the chooser
+(:func:`mlkit.inference.simulation.simulate`) and asks the chooser
 (:func:`mlkit.inference.chooser.recommend_mode`) which mode fits and why.
 
     >>> cmp = compare_modes(traffic="intermittent", rate_rps=2, hours=2, seed=0)
@@ -33,7 +33,7 @@ class ModeComparison(Report):
 
     ``table``: one summary row per mode (requests, served, cold starts,
     p50/p95/p99 in ms, errors by kind, instance-hours, cost). ``results``:
-    the full :class:`~mlkit.inference.simulate.SimulationResult` per mode
+    the full :class:`~mlkit.inference.simulation.SimulationResult` per mode
     (per-request latencies). ``recommendation``: the chooser's mode and
     reasons. ``configs``: the configurations simulated, each with
     ``to_request()``.
@@ -79,7 +79,7 @@ def workload_configs(*, memory_mb: int = 2048, max_concurrency: int = 20, instan
 
 
 def _traffic_pattern(shape: str, rate_rps: float, duration_s: float):
-    from mlkit.inference.simulate import TrafficPattern
+    from mlkit.inference.simulation import TrafficPattern
 
     if shape == "intermittent":  # a minute of traffic, then a quarter of an hour of silence
         return TrafficPattern.bursty(rate_rps, duration_s, busy_s=60.0, idle_s=900.0)
@@ -102,13 +102,13 @@ def compare_modes(*, traffic: str = "intermittent", rate_rps: float = 2.0, hours
     memory and concurrency. Every mode sees the same arrivals for a seed.
     A workload of more than ``max_requests`` expected requests is refused (the
     comparison is meant to answer at once; call
-    :func:`~mlkit.inference.simulate.simulate` directly for big runs).
+    :func:`~mlkit.inference.simulation.simulate` directly for big runs).
     Raises ``ValueError``/``TypeError`` naming a bad parameter (the chooser's
     :class:`~mlkit.inference.chooser.NoModeFitsError` when no mode takes the
     workload, e.g. processing over one hour).
     """
     from mlkit.inference.chooser import recommend_mode
-    from mlkit.inference.simulate import ModelProfile, simulate
+    from mlkit.inference.simulation import ModelProfile, simulate
 
     check_one_of("traffic", traffic, TRAFFIC_SHAPES)
     rate_rps = check_float("rate_rps", rate_rps, low=0.0, high=1000.0, low_open=True)

@@ -1,4 +1,4 @@
-"""mlkit.inference.simulate: traffic against each inference mode."""
+"""mlkit.inference.simulation: traffic against each inference mode."""
 
 import json
 import math
@@ -9,7 +9,7 @@ import pytest
 
 from mlkit.inference.config import MB, AsyncInferenceConfig, BatchTransformConfig, RealTimeConfig, ServerlessConfig
 from mlkit.inference.prices import Prices
-from mlkit.inference.simulate import OUTCOMES, ModelProfile, TrafficPattern, compare, simulate
+from mlkit.inference.simulation import OUTCOMES, ModelProfile, TrafficPattern, compare, simulate
 
 
 def _gap_traffic(gap_s):
