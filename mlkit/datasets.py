@@ -51,6 +51,8 @@ __all__ = [
     "inject_category_shift",
     "inject_missing",
     "inject_label_bias",
+    "Exploration",
+    "explore",
 ]
 
 MIN_ROWS = 10
@@ -1408,3 +1410,97 @@ def inject_label_bias(
         "row_positions": rows.tolist(),
     }
     return Injected(out, info)
+
+
+# ============================================================================ measuring the truth
+
+#: dataset name -> (truth key of the overall positive rate, truth key of the rate per facet value).
+#: These generators inject a rate of ``truth["positive_label"]`` that the explorer measures back.
+_INJECTED_RATES = {
+    "claims": ("suspicious_rate", "label_rate_by_facet"),
+    "loans": ("approval_rate", "approval_rate_by_facet"),
+}
+#: At most this many target values are drawn as bars; more (a numeric target) gives a histogram.
+_MAX_CLASSES = 20
+
+
+@dataclass
+class Exploration:
+    """What the explorer shows for one dataset: the dataset, its balance and its truth checked.
+
+    ``balance`` has one row per facet value (or one row ``"all"`` when the
+    dataset has no facet), a column per target value holding its share, and
+    ``n`` (rows). ``comparison`` has the columns ``quantity, injected,
+    measured, n``: each rate the generator injected next to the rate
+    measured in the frame (empty when the generator injects no rate).
+    """
+
+    dataset: Any
+    facet: str | None
+    balance: Any
+    comparison: Any
+    injected_by_facet: dict = field(default_factory=dict)
+
+    @property
+    def frame(self):
+        """The dataset's frame."""
+        return self.dataset.frame
+
+
+def explore(dataset) -> Exploration:
+    """Measure what a :class:`Dataset` injected: its balance per facet value, and injected vs measured rates.
+
+    The dataset is not changed.
+
+    The measurements are counts and shares (pandas group-bys), nothing more.
+    """
+    import pandas as pd
+
+    frame, target, truth = dataset.frame, dataset.target, dataset.truth
+    facet = truth.get("facet") if truth.get("facet") in frame.columns else None
+    balance = pd.DataFrame()
+    if target is not None and frame[target].nunique() <= _MAX_CLASSES:
+        groups = frame[facet] if facet else pd.Series("all", index=frame.index, name="group")
+        balance = pd.crosstab(groups, frame[target], normalize="index")
+        positive = truth.get("positive_label")
+        if positive in balance.columns:  # the positive label first: the bottom of the stacked bars
+            balance = balance[[positive, *[c for c in balance.columns if c != positive]]]
+        balance["n"] = groups.value_counts().reindex(balance.index).astype(int)
+        balance.columns.name = target
+    keys = _INJECTED_RATES.get(dataset.name)
+    injected = dict(truth.get(keys[1], {})) if keys and facet else {}
+    return Exploration(dataset, facet, balance, _comparison(dataset, facet), injected)
+
+
+def _comparison(dataset, facet):
+    import pandas as pd
+
+    rows = []
+    keys = _INJECTED_RATES.get(dataset.name)
+    truth, frame = dataset.truth, dataset.frame
+    if keys and "positive_label" in truth and dataset.target is not None:
+        positive = truth["positive_label"]
+        hit = frame[dataset.target] == positive
+        label = f"share {positive!r}"
+        overall, by_facet = keys
+        if overall in truth:
+            rows.append((label, truth[overall], float(hit.mean()), len(frame)))
+        if facet and by_facet in truth:
+            rate = hit.groupby(frame[facet]).agg(["mean", "size"])
+            for value, injected in truth[by_facet].items():
+                if value in rate.index:
+                    rows.append((f"{label} where {facet} = {value!r}", injected,
+                                 float(rate.loc[value, "mean"]), int(rate.loc[value, "size"])))
+        if dataset.name == "claims" and facet:
+            fav = frame[facet] == truth["favoured"]
+            rows.append((
+                f"bias: {label} in other {facet} values minus in {truth['favoured']!r}",
+                truth["bias"], float(hit[~fav].mean() - hit[fav].mean()), len(frame),
+            ))
+        if dataset.name == "loans" and facet:
+            adv = frame[facet] == truth["advantaged"]
+            rows.append((
+                f"approval_gap: {label} in {truth['advantaged']!r} minus in {truth['disadvantaged']!r}",
+                truth["approval_gap"], float(hit[adv].mean() - hit[~adv].mean()), len(frame),
+            ))
+    return pd.DataFrame(rows, columns=["quantity", "injected", "measured", "n"])

@@ -875,3 +875,17 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(datasets, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 20 and result.failed == 0
+
+
+def test_explore_measures_the_injected_rates_back():
+    from mlkit.datasets import claims, explore
+
+    ex = explore(claims(n_rows=20_000, suspicious_rate=0.2, bias=0.1, seed=4))
+    cmp = ex.comparison.set_index("quantity")
+    overall = cmp.loc["share 'suspicious'"]
+    # binomial standard error at n=20000, p=0.2 is 0.0028; allow 4 of them
+    assert abs(overall["measured"] - 0.2) < 4 * (0.2 * 0.8 / 20_000) ** 0.5
+    bias_row = cmp[cmp.index.str.startswith("bias")].iloc[0]
+    assert bias_row["injected"] == 0.1 and abs(bias_row["measured"] - 0.1) < 0.03
+    assert set(ex.injected_by_facet) == set(ex.balance.index)
+    assert ex.balance.drop(columns="n").sum(axis=1).round(12).eq(1).all()  # shares per facet add up to 1
