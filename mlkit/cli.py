@@ -52,9 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("--shuffle", action="store_true", help="shuffle the questions")
     quiz.add_argument("--seed", type=int, default=None, help="seed for --shuffle")
 
-    serve = sub.add_parser("serve", help="serve a model on a local SageMaker-style endpoint",
-                           add_help=False)
-    serve.add_argument("serve_args", nargs=argparse.REMAINDER)
+    # `mlkit serve ...` is handed to mlkit.inference.server.serve_main whole (see main); listed for --help.
+    sub.add_parser("serve", help="serve a model on a local SageMaker-style endpoint (mlkit serve --help)")
     return parser
 
 
@@ -130,24 +129,30 @@ def _run_quiz(args) -> int:
     return 0
 
 
-def _run_serve(args) -> int:
-    from mlkit.inference.server import serve_main
-
-    return serve_main(args.serve_args)
-
-
 def main(argv=None) -> int:
     """Run the ``mlkit`` command; returns the exit code (2 for bad input)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handlers = {"lab": _run_lab, "topics": _run_topics, "quiz": _run_quiz, "serve": _run_serve}
-    if args.command is None:
-        parser.print_help()
-        return 0
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:  # the endpoint has its own options (and --help): hand them over whole
+        command = "serve"
+        from mlkit.inference.server import serve_main
+
+        def run():
+            return serve_main(argv[1:])
+    else:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        command = args.command
+        handlers = {"lab": _run_lab, "topics": _run_topics, "quiz": _run_quiz}
+
+        def run():
+            return handlers[command](args)
     try:
-        return handlers[args.command](args)
+        return run()
     except (ValueError, TypeError, FileNotFoundError, NotADirectoryError) as exc:
-        print(f"mlkit {args.command}: error: {exc}", file=sys.stderr)
+        print(f"mlkit {command}: error: {exc}", file=sys.stderr)
         return 2
 
 

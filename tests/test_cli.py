@@ -117,3 +117,14 @@ def test_quiz_in_the_terminal_grades_answers_and_records_the_score(tmp_path):
     n = len(questions)
     assert f"{n}/{n}" in out.stdout
     assert Progress(tmp_path / "progress.json").quiz_scores()["variants"]["best"] == (n, n)
+
+
+def test_serve_with_a_missing_model_is_a_clear_error_with_exit_code_2(tmp_path):
+    out = run("serve", str(tmp_path / "nothing.tar.gz"), "--port", "0")
+    assert out.returncode == 2
+    assert "must be an existing model.tar.gz" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_serve_help_lists_the_endpoint_options():
+    out = run("serve", "--help")
+    assert out.returncode == 0 and "--variant NAME=MODEL[:WEIGHT]" in out.stdout
