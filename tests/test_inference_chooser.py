@@ -205,3 +205,19 @@ def test_model_memory_must_be_positive():
 def test_arguments_are_keyword_only():
     with pytest.raises(TypeError):
         recommend_mode(1, 1)
+
+
+def test_interactive_callers_who_tolerate_cold_starts_get_serverless_for_idle_traffic():
+    # the notes' rule: idle periods between spurts AND able to tolerate cold starts -> serverless
+    from mlkit.inference.chooser import recommend_mode
+
+    kw = dict(payload_mb=0.5, processing_s=0.2, latency="interactive", traffic="intermittent")
+    assert recommend_mode(**kw).mode == "real-time"
+    assert recommend_mode(**kw, tolerates_cold_starts=True).mode == "serverless"
+
+
+def test_tolerates_cold_starts_must_be_a_boolean_or_none():
+    from mlkit.inference.chooser import recommend_mode
+
+    with pytest.raises(TypeError, match="tolerates_cold_starts must be True, False or None, got 'yes'"):
+        recommend_mode(payload_mb=1, processing_s=1, tolerates_cold_starts="yes")

@@ -27,3 +27,10 @@ def test_the_figure_is_redrawn_in_place():
     assert w.figure is fig and w._cost_bars is bars
     # the cost bars show the table's costs
     assert [b.get_height() for b in bars] == list(w.result.table["cost"])
+
+
+def test_ticking_cold_starts_ok_turns_idle_interactive_traffic_serverless():
+    w = InferenceModeExplorer(traffic="intermittent", rate_rps=1.0, hours=2.0, latency="interactive")
+    assert w.result.recommendation.mode == "real-time"
+    w.controls["cold_starts_ok"].value = True
+    assert w.result.recommendation.mode == "serverless"

@@ -30,7 +30,7 @@ class InferenceModeExplorer(MlkitWidget):
     """
 
     def __init__(self, traffic="intermittent", rate_rps=2.0, hours=6.0, payload_mb=0.01,
-                 processing_ms=50.0, latency="interactive", needs_vpc=False, seed=0):
+                 processing_ms=50.0, latency="interactive", needs_vpc=False, cold_starts_ok=False, seed=0):
         from mlkit.inference.chooser import LATENCIES
         from mlkit.inference.explore import TRAFFIC_SHAPES
 
@@ -41,6 +41,7 @@ class InferenceModeExplorer(MlkitWidget):
         self.processing_ms = processing_ms
         self.latency = latency
         self.needs_vpc = needs_vpc
+        self.cold_starts_ok = cold_starts_ok
         self.seed = seed
         wide = {"style": {"description_width": "120px"}, "continuous_update": False}
         controls = {
@@ -58,6 +59,8 @@ class InferenceModeExplorer(MlkitWidget):
             "latency": ipywidgets.Dropdown(options=LATENCIES, value=latency, description="latency need",
                                            style=wide["style"]),
             "needs_vpc": ipywidgets.Checkbox(value=needs_vpc, description="needs a VPC", indent=False),
+            "cold_starts_ok": ipywidgets.Checkbox(value=cold_starts_ok, indent=False,
+                                                  description="callers accept a cold start now and then"),
             "seed": ipywidgets.IntText(value=seed, description="seed", style=wide["style"]),
         }
         self.recommendation = ipywidgets.HTML()
@@ -66,10 +69,11 @@ class InferenceModeExplorer(MlkitWidget):
         super().__init__(controls, title="Inference modes side by side",
                          body=[self.recommendation, self.table], figsize=(8.0, 3.0))
 
-    def compute(self, **values):
+    def compute(self, cold_starts_ok, **values):
         from mlkit.inference.explore import compare_modes
 
-        return compare_modes(**values)
+        # unticked: the chooser's default (only near-real-time callers accept cold starts)
+        return compare_modes(tolerates_cold_starts=True if cold_starts_ok else None, **values)
 
     def draw(self, result) -> None:
         rec = result.recommendation

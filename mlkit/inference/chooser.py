@@ -131,14 +131,19 @@ class NoModeFitsError(ValueError):
 
 
 def recommend_mode(*, payload_mb, processing_s, latency: str = "interactive", traffic: str = "steady",
-                   needs_vpc: bool = False, dataset_gb=None, model_memory_mb=None) -> Recommendation:
+                   needs_vpc: bool = False, dataset_gb=None, model_memory_mb=None,
+                   tolerates_cold_starts: bool | None = None) -> Recommendation:
     """Pick real-time, serverless, async or batch for a workload; return a :class:`Recommendation`.
 
     In: ``payload_mb`` (one request's payload, MB, >= 0), ``processing_s``
     (one prediction's processing time, s, >= 0), ``latency`` (one of
     :data:`LATENCIES`), ``traffic`` (one of :data:`TRAFFIC_SHAPES`),
-    ``needs_vpc``, optionally ``dataset_gb`` (size of the dataset to score) and
-    ``model_memory_mb``. Out: the mode, the reasons (each naming the limit or
+    ``needs_vpc``, optionally ``dataset_gb`` (size of the dataset to score),
+    ``model_memory_mb`` and ``tolerates_cold_starts`` (whether the first call
+    after an idle period may take seconds longer; by default True for
+    ``near-real-time`` and False for ``interactive`` callers -- the notes'
+    serverless rule is "idle periods between traffic spurts *and* can tolerate
+    cold starts"). Out: the mode, the reasons (each naming the limit or
     trade-off it rests on) and the reasons every other mode was rejected.
     Raises ``ValueError`` for an unknown ``latency``/``traffic`` or a negative
     number, ``TypeError`` for a non-boolean ``needs_vpc``, and
@@ -155,8 +160,14 @@ def recommend_mode(*, payload_mb, processing_s, latency: str = "interactive", tr
         dataset_gb = check_float("dataset_gb", dataset_gb, low=0.0)
     if model_memory_mb is not None:
         model_memory_mb = check_int("model_memory_mb", model_memory_mb, low=1)
+    if tolerates_cold_starts is None:
+        tolerates_cold_starts = latency != "interactive"
+    elif not isinstance(tolerates_cold_starts, bool):
+        raise TypeError("tolerates_cold_starts must be True, False or None, "
+                        f"got {tolerates_cold_starts!r} ({type(tolerates_cold_starts).__name__})")
     inputs = {"payload_mb": payload_mb, "processing_s": processing_s, "latency": latency, "traffic": traffic,
-              "needs_vpc": needs_vpc, "dataset_gb": dataset_gb, "model_memory_mb": model_memory_mb}
+              "needs_vpc": needs_vpc, "dataset_gb": dataset_gb, "model_memory_mb": model_memory_mb,
+              "tolerates_cold_starts": tolerates_cold_starts}
 
     # ---- hard limits: what each mode cannot do at all
     hard: dict = {m: [] for m in _MODE_NAMES}
@@ -208,7 +219,7 @@ def recommend_mode(*, payload_mb, processing_s, latency: str = "interactive", tr
             reasons.append(Reason("no mode can answer this within the call; async answers in near-real-time through S3", AS_RESPONSE))
         else:
             reasons.append(Reason("near-real-time is enough: the result is written to S3 and can be notified through SNS", AS_RESPONSE))
-    elif traffic in ("intermittent", "spiky") and latency == "near-real-time":
+    elif traffic in ("intermittent", "spiky") and latency != "none" and tolerates_cold_starts:
         if fits["serverless"]:
             mode = "serverless"
             if traffic == "intermittent":
@@ -229,7 +240,7 @@ def recommend_mode(*, payload_mb, processing_s, latency: str = "interactive", tr
         if traffic == "steady":
             reasons.append(Reason("steady traffic keeps the instances busy, so paying for them all the time is not wasted", SL_SUSTAINED))
         elif traffic in ("intermittent", "spiky"):
-            reasons.append(Reason("cold starts after idle periods would reach interactive callers", SL_COLD))
+            reasons.append(Reason("cold starts after idle periods would reach callers who cannot wait for them", SL_COLD))
         reasons.append(Reason(f"{payload_mb:g} MB and {processing_s:g} s fit InvokeEndpoint's 6 MB and 60 s", RT_LIMITS))
 
     # ---- why not the others
@@ -239,12 +250,12 @@ def recommend_mode(*, payload_mb, processing_s, latency: str = "interactive", tr
             continue
         why = list(hard[other])
         if not why:
-            why = _soft_reasons(other, mode, latency, traffic)
+            why = _soft_reasons(other, mode, latency, traffic, tolerates_cold_starts)
         rejected[other] = why
     return Recommendation(mode, reasons, rejected, inputs)
 
 
-def _soft_reasons(other: str, chosen: str, latency: str, traffic: str) -> list:
+def _soft_reasons(other: str, chosen: str, latency: str, traffic: str, tolerates_cold_starts: bool) -> list:
     """Trade-off reasons against a mode that would technically work."""
     if other == "batch":
         return [Reason("callers need an answer per request; batch transform only scores a stored dataset", BT_OFFLINE)]
@@ -258,8 +269,8 @@ def _soft_reasons(other: str, chosen: str, latency: str, traffic: str) -> list:
             return [Reason("instances would sit idle between bursts and be billed anyway", RT_ALWAYS_ON)]
         return [Reason("an always-on endpoint is not needed for this workload", RT_ALWAYS_ON)]
     if other == "serverless":
-        if latency == "interactive":
-            return [Reason("cold starts after idle periods would reach interactive callers", SL_COLD)]
+        if not tolerates_cold_starts:
+            return [Reason("cold starts after idle periods would reach callers who cannot wait for them", SL_COLD)]
         if traffic == "steady":
             return [Reason("at steady load, per-millisecond billing costs more than a busy instance", SL_SUSTAINED)]
         return [Reason("asynchronous inference fits the payload and time better", AS_TIME)]

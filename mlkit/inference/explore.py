@@ -90,15 +90,16 @@ def _traffic_pattern(shape: str, rate_rps: float, duration_s: float):
 
 def compare_modes(*, traffic: str = "intermittent", rate_rps: float = 2.0, hours: float = 6.0,
                   payload_mb: float = 0.01, processing_ms: float = 50.0, latency: str = "interactive",
-                  needs_vpc: bool = False, memory_mb: int = 2048, max_concurrency: int = 20,
-                  seed: Any = 0, prices=None, max_requests: int = 200_000) -> ModeComparison:
+                  needs_vpc: bool = False, tolerates_cold_starts: bool | None = None,
+                  memory_mb: int = 2048, max_concurrency: int = 20, seed: Any = 0, prices=None, max_requests: int = 200_000) -> ModeComparison:
     """Simulate one workload against the four modes and recommend one; returns a :class:`ModeComparison`.
 
     In: the traffic shape (one of :data:`TRAFFIC_SHAPES`), its average request
     rate while busy (requests/s), the window in hours, one request's payload
     (MB) and median processing time (ms; the 99th percentile is 4 times the
     median), the caller's latency need (``interactive``, ``near-real-time``
-    or ``none``), whether the endpoint must live in a VPC, and the serverless
+    or ``none``), whether the endpoint must live in a VPC, whether callers
+    tolerate cold starts (None: only ``near-real-time`` ones do), and the serverless
     memory and concurrency. Every mode sees the same arrivals for a seed.
     A workload of more than ``max_requests`` expected requests is refused (the
     comparison is meant to answer at once; call
@@ -117,7 +118,7 @@ def compare_modes(*, traffic: str = "intermittent", rate_rps: float = 2.0, hours
     processing_ms = check_float("processing_ms", processing_ms, low=0.0, high=3_600_000.0, low_open=True)
     recommendation = recommend_mode(payload_mb=payload_mb, processing_s=processing_ms / 1000.0,
                                     latency=latency, traffic=traffic, needs_vpc=needs_vpc,
-                                    dataset_gb=None)
+                                    tolerates_cold_starts=tolerates_cold_starts)
     configs = workload_configs(memory_mb=memory_mb, max_concurrency=max_concurrency)
     pattern = _traffic_pattern(traffic, rate_rps, hours * 3600.0)
     expected = pattern.expected_requests
@@ -136,6 +137,7 @@ def compare_modes(*, traffic: str = "intermittent", rate_rps: float = 2.0, hours
         table[kind] = [r.summary.errors.get(kind, 0) for r in results.values()]
     inputs = {"traffic": traffic, "rate_rps": rate_rps, "hours": hours, "payload_mb": payload_mb,
               "processing_ms": processing_ms, "latency": latency, "needs_vpc": needs_vpc,
+              "tolerates_cold_starts": recommendation.inputs["tolerates_cold_starts"],
               "memory_mb": memory_mb, "max_concurrency": max_concurrency, "seed": seed}
     return ModeComparison(inputs=inputs, table=table, results=results, recommendation=recommendation,
                           configs=configs)
