@@ -164,6 +164,8 @@ class MlkitWidget:
             # layout engine: constrained layout triples the cost of a redraw;
             # set margins with self.figure.subplots_adjust(...) instead.
             self.figure = Figure(figsize=figsize)
+        self._background = None  # cached pixels of the figure's static part (see refresh_figure)
+        self._background_key = None
         self.view = ipywidgets.VBox(self.layout())
         self.view.add_class("mlkit-widget").add_class(f"mlkit-name-{type(self).__name__}")
         if not live:
@@ -248,28 +250,59 @@ class MlkitWidget:
             self.update()
 
     # -- the figure ------------------------------------------------------
-    def refresh_figure(self) -> None:
+    def refresh_figure(self, dynamic: Iterable[Any] = ()) -> None:
         """Show the current state of ``self.figure`` in ``self.output``, in place.
 
         The output's content is replaced in one step (what
         ``clear_output(wait=True)`` then ``display(figure)`` does in a kernel),
         so the figure never flickers or piles up, and it works without a
         kernel too. The same Figure object is reused; never build a new one.
+
+        ``dynamic``: the artists that change from one draw to the next (bars
+        whose heights follow the result, say). With them, everything else
+        (axes, ticks, labels: most of the cost of a redraw is text) is drawn
+        once and kept as pixels, and later refreshes only paint the dynamic
+        artists over it. Call :meth:`invalidate_background` when the static
+        part changes (new axes, labels or limits).
         """
         if self.figure is None:
             raise ValueError(f"{type(self).__name__} has no figure: pass figsize=(w, h) to MlkitWidget")
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        fig = self.figure
+        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+        dynamic = list(dynamic)
+        key = tuple(id(a) for a in dynamic)
+        if not dynamic:
+            canvas.draw()
+        else:
+            if self._background is None or self._background_key != key:
+                for artist in dynamic:
+                    artist.set_animated(True)  # left out of canvas.draw(): the background is static only
+                canvas.draw()
+                self._background, self._background_key = canvas.copy_from_bbox(fig.bbox), key
+            else:
+                canvas.restore_region(self._background)
+            for artist in dynamic:
+                fig.draw_artist(artist)
+        width, height = canvas.get_width_height()
         buffer = io.BytesIO()
         # fast zlib level: encoding at the default level is a sixth of a redraw
-        self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+        Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+            buffer, format="png", compress_level=1)
         png = base64.b64encode(buffer.getvalue()).decode("ascii")
-        width, height = (self.figure.get_size_inches() * self.figure.dpi).round().astype(int)
         self.output.outputs = (
             {
                 "output_type": "display_data",
-                "data": {"image/png": png, "text/plain": repr(self.figure)},
+                "data": {"image/png": png, "text/plain": repr(fig)},
                 "metadata": {"image/png": {"width": int(width), "height": int(height)}},
             },
         )
+
+    def invalidate_background(self) -> None:
+        """Forget the cached static part of the figure; the next refresh draws it all again."""
+        self._background = self._background_key = None
 
     # -- display ---------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):

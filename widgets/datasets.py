@@ -68,6 +68,8 @@ class DatasetExplorer(MlkitWidget):
                 value=bias, min=-0.5, max=0.5, step=0.01, description="bias",
                 readout_format="+.2f", continuous_update=False, **wide),
         }
+        self._layout_key = None  # what the axes were built for (see _plot)
+        self._bars, self._ticks = [], None
         self.description = ipywidgets.HTML()
         self.head = ipywidgets.HTML(layout=ipywidgets.Layout(overflow="auto"))
         self.comparison = ipywidgets.HTML()
@@ -119,8 +121,7 @@ class DatasetExplorer(MlkitWidget):
             self.comparison.value = html_block(
                 "<p>This generator injects no rate; its truth is in <code>dataset.truth</code>.</p>"
             )
-        self._plot(result)
-        self.refresh_figure()
+        self._plot(result)  # draws and refreshes the figure
 
     def _plot(self, result: Exploration) -> None:
         fig = self.figure
@@ -128,9 +129,11 @@ class DatasetExplorer(MlkitWidget):
             fig.add_subplot()
             fig.subplots_adjust(left=0.1, right=0.66, bottom=0.17, top=0.9)
         ax = fig.axes[0]
-        ax.clear()
         ds = result.dataset
         if result.balance.empty:
+            self._layout_key = None
+            self.invalidate_background()
+            ax.clear()
             values = result.frame[ds.target] if ds.target is not None else None
             if values is not None and values.dtype.kind in "iuf":
                 ax.hist(values, bins=40, color="#4c72b0")
@@ -139,20 +142,39 @@ class DatasetExplorer(MlkitWidget):
                 ax.set_title(f"{ds.name}: distribution of {ds.target}")
             else:
                 ax.set_axis_off()
+            self.refresh_figure()
             return
         shares = result.balance.drop(columns="n")
-        labels = [str(i) for i in shares.index]
-        bottom = [0.0] * len(shares)
-        for column in shares.columns:
-            heights = shares[column].tolist()
-            ax.bar(labels, heights, bottom=bottom, label=str(column))
-            bottom = [b + h for b, h in zip(bottom, heights)]
         injected = result.injected_by_facet
         ticks = [(i, injected[v]) for i, v in enumerate(shares.index) if v in injected]
+        # Same dataset, same facet values and classes: only bar heights and the
+        # injected ticks move, so they are redrawn over the cached axes.
+        key = (ds.name, ds.target, result.facet, tuple(map(str, shares.index)), tuple(map(str, shares.columns)),
+               tuple(i for i, _ in ticks))
+        if key != self._layout_key:
+            self._layout_key = key
+            self.invalidate_background()
+            self._build_axes(ax, ds, result, shares, ticks)
+        bottom = [0.0] * len(shares)
+        for column, bars in zip(shares.columns, self._bars):
+            for bar, b, h in zip(bars, bottom, shares[column].tolist()):
+                bar.set_y(b)
+                bar.set_height(h)
+            bottom = [b + h for b, h in zip(bottom, shares[column].tolist())]
+        dynamic = [bar for bars in self._bars for bar in bars]
+        if self._ticks is not None:
+            self._ticks.set_segments([[(x - 0.4, y), (x + 0.4, y)] for x, y in ticks])
+            dynamic.append(self._ticks)
+        self.refresh_figure(dynamic=dynamic)
+
+    def _build_axes(self, ax, ds, result, shares, ticks) -> None:
+        ax.clear()
+        labels = [str(i) for i in shares.index]
+        self._bars = [ax.bar(labels, [0.0] * len(labels), label=str(column)) for column in shares.columns]
+        self._ticks = None
         if ticks:
-            xs, ys = zip(*ticks)
-            ax.hlines(ys, [x - 0.4 for x in xs], [x + 0.4 for x in xs], colors="black",
-                      linewidths=2, zorder=3, label="injected rate")
+            self._ticks = ax.hlines([0.0] * len(ticks), [0.0] * len(ticks), [0.0] * len(ticks), colors="black",
+                                    linewidths=2, zorder=3, label="injected rate")
         ax.set_ylim(0, 1)
         ax.set_ylabel("share of rows")
         ax.set_xlabel(result.facet or "")

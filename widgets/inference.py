@@ -97,12 +97,9 @@ class InferenceModeExplorer(MlkitWidget):
             for mode, bar in zip(_MODES, bars):
                 served = table.loc[mode, "served"] > 0
                 bar.set_height(max(float(table.loc[mode, col]), 0.1) if served else 0.0)
-        costs = [float(table.loc[m, "cost"]) for m in _MODES]
-        for bar, cost in zip(self._cost_bars, costs):
-            bar.set_height(cost)
-        cost_ax.set_ylim(0, max(max(costs) * 1.15, 1e-6))
-        cost_ax.set_title(f"cost of {result.inputs['hours']:g} h")
-        self.refresh_figure()
+        for bar, mode in zip(self._cost_bars, _MODES):
+            bar.set_height(max(float(table.loc[mode, "cost"]), 1e-6))  # log axis: zero sits below it
+        self.refresh_figure(dynamic=[*self._cost_bars, *(b for bars in self._latency_bars.values() for b in bars)])
 
     def _make_axes(self) -> None:
         fig = self.figure
@@ -120,6 +117,9 @@ class InferenceModeExplorer(MlkitWidget):
         lat_ax.set_xticks(x, list(_MODES))
         lat_ax.set_title("latency per request")
         lat_ax.legend(fontsize=8, loc="upper left")
-        self._cost_bars = cost_ax.bar(x, [0.0] * len(x), color=[_COLOURS[m] for m in _MODES])
+        self._cost_bars = cost_ax.bar(x, [1e-6] * len(x), color=[_COLOURS[m] for m in _MODES])
+        cost_ax.set_yscale("log")
+        cost_ax.set_ylim(1e-4, 1e4)  # fixed, like the latency axis: only the bars change per draw
+        cost_ax.set_yticks([1e-3, 1e-1, 1e1, 1e3], ["$0.001", "$0.10", "$10", "$1,000"])
         cost_ax.set_xticks(x, list(_MODES))
-        cost_ax.set_ylabel("cost, illustrative $")
+        cost_ax.set_title("cost of the window (illustrative prices)")
