@@ -6,29 +6,8 @@
  */
 import { Widget } from '@lumino/widgets';
 
+import { button, el } from './dom';
 import { QuizModel } from './model';
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
-
-function button(label: string, className: string, onClick: () => void): HTMLButtonElement {
-  const b = el('button', `mlkit-button ${className}`, label);
-  b.type = 'button';
-  b.addEventListener('click', onClick);
-  return b;
-}
 
 export class QuizPanel extends Widget {
   constructor(model: QuizModel) {

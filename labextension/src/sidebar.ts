@@ -7,36 +7,12 @@
  */
 import { Widget } from '@lumino/widgets';
 
+import { button, el } from './dom';
 import { formatScore, ITopic, progressSummary, StudyModel, stateLabel } from './model';
 
 export interface IStudyMapActions {
   open(topicId: string): void;
   quiz(topicId: string): void;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
-
-function button(label: string, className: string, onClick: () => void, title?: string): HTMLButtonElement {
-  const b = el('button', `mlkit-button ${className}`, label);
-  b.type = 'button';
-  if (title) {
-    b.title = title;
-  }
-  b.addEventListener('click', onClick);
-  return b;
 }
 
 export class StudyMapPanel extends Widget {
