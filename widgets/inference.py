@@ -115,11 +115,11 @@ class InferenceModeExplorer(MlkitWidget):
         lat_ax.set_ylim(0.1, 1e8)  # fixed: 0.1 ms to about a day, so no re-autoscaling per draw
         lat_ax.set_yticks([1, 1e3, 6e4, 3.6e6, 8.64e7], ["1 ms", "1 s", "1 min", "1 h", "1 day"])
         lat_ax.set_xticks(x, list(_MODES))
-        lat_ax.set_title("latency per request")
+        lat_ax.set_title("latency per request", y=1.0)  # y given: no costly auto-placement
         lat_ax.legend(fontsize=8, loc="upper left")
         self._cost_bars = cost_ax.bar(x, [1e-6] * len(x), color=[_COLOURS[m] for m in _MODES])
         cost_ax.set_yscale("log")
         cost_ax.set_ylim(1e-4, 1e4)  # fixed, like the latency axis: only the bars change per draw
         cost_ax.set_yticks([1e-3, 1e-1, 1e1, 1e3], ["$0.001", "$0.10", "$10", "$1,000"])
         cost_ax.set_xticks(x, list(_MODES))
-        cost_ax.set_title("cost of the window (illustrative prices)")
+        cost_ax.set_title("cost of the window (illustrative prices)", y=1.0)
