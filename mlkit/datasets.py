@@ -1255,8 +1255,6 @@ def inject_category_shift(
     rows = _pick_rows(rng, np.flatnonzero(~is_target), fraction)
     if isinstance(col.dtype, pd.CategoricalDtype) and to_value not in col.cat.categories:
         col = col.cat.add_categories([to_value])
-    mask = np.zeros(len(col), dtype=bool)
-    mask[rows] = True
     new_col = col.copy()
     try:
         new_col.iloc[rows] = to_value

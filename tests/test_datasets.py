@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 
 from mlkit import datasets
 from mlkit.datasets import (
-    ColumnNotFoundError,
     Dataset,
     admissions,
     articles,

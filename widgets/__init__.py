@@ -14,7 +14,7 @@ Later topics add their widget here: one line in ``_WHERE``.
 
 from __future__ import annotations
 
-import importlib
+from mlkit._lazy import lazy_exports
 
 #: Public name -> the submodule that defines it.
 _WHERE = {
@@ -29,15 +29,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str):
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module 'widgets' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later look-ups skip __getattr__
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _WHERE)

@@ -27,7 +27,7 @@ Names are imported on first use, so ``import mlkit.inference`` stays cheap.
 
 from __future__ import annotations
 
-import importlib
+from mlkit._lazy import lazy_exports
 
 _WHERE = {
     # configurations and limits
@@ -71,15 +71,4 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str):
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module 'mlkit.inference' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(f"mlkit.inference.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _WHERE)

@@ -560,12 +560,13 @@ def _async_fast(cfg, arrival, service, servable, start_s, horizon):
     return start, end, outcome, float(inst_seconds)
 
 
-def _batch_plan(cfg, payload, servable):
-    return _pack(payload, servable, int(cfg.max_payload_bytes), cfg.BatchStrategy == "MultiRecord")
+def _batch_setup(cfg, arrival, payload, servable, job_start, start_s):
+    """What both batch engines start from: blank per-request arrays, the mini-batch plan, the job's clock.
 
-
-
-def _batch_fast(cfg, arrival, service, payload, servable, job_start, start_s):
+    Returns ``start, end, outcome`` (too-large records marked), ``batch_id``
+    and ``n_batches`` (from :func:`_pack`), the time the instances are ready,
+    the per-invocation timeout and the number of workers.
+    """
     import numpy as np
 
     n = len(arrival)
@@ -573,16 +574,24 @@ def _batch_fast(cfg, arrival, service, payload, servable, job_start, start_s):
     end = np.full(n, np.nan)
     outcome = np.zeros(n, dtype=np.int8)
     outcome[~servable] = _TOO_LARGE
-    batch_id, n_batches = _batch_plan(cfg, payload, servable)
-    ready = job_start + start_s
+    batch_id, n_batches = _pack(payload, servable, int(cfg.max_payload_bytes), cfg.BatchStrategy == "MultiRecord")
+    workers = cfg.InstanceCount * cfg.concurrent_transforms
+    return (start, end, outcome, batch_id, n_batches, job_start + start_s, float(cfg.max_processing_s),
+            workers)
+
+
+
+def _batch_fast(cfg, arrival, service, payload, servable, job_start, start_s):
+    import numpy as np
+
+    start, end, outcome, batch_id, n_batches, ready, timeout, workers = _batch_setup(
+        cfg, arrival, payload, servable, job_start, start_s)
     if n_batches == 0:
         return start, end, outcome, ready
     ok = batch_id >= 0
     batch_time = np.bincount(batch_id[ok], weights=service[ok], minlength=n_batches)
-    timeout = float(cfg.max_processing_s)
     late_batch = batch_time > timeout
     busy = np.where(late_batch, timeout, batch_time)
-    workers = cfg.InstanceCount * cfg.concurrent_transforms
     worker = np.arange(n_batches) % workers
     order = np.argsort(worker, kind="stable")
     busy_sorted = busy[order]
@@ -781,20 +790,13 @@ def _batch_events(cfg, arrival, service, payload, servable, job_start, start_s):
 
     from mlkit.sim import Simulation
 
-    n = len(arrival)
-    start = np.full(n, np.nan)
-    end = np.full(n, np.nan)
-    outcome = np.zeros(n, dtype=np.int8)
-    outcome[~servable] = _TOO_LARGE
-    batch_id, n_batches = _batch_plan(cfg, payload, servable)
-    ready = job_start + start_s
+    start, end, outcome, batch_id, n_batches, ready, timeout, workers = _batch_setup(
+        cfg, arrival, payload, servable, job_start, start_s)
     if n_batches == 0:
         return start, end, outcome, ready
     members = [[] for _ in range(n_batches)]
     for i in np.flatnonzero(batch_id >= 0):
         members[batch_id[i]].append(i)
-    timeout = float(cfg.max_processing_s)
-    workers = cfg.InstanceCount * cfg.concurrent_transforms
     lists = [list(range(w, n_batches, workers)) for w in range(workers)]
     sim = Simulation()
     sim.run(until=ready)
