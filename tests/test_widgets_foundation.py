@@ -291,13 +291,16 @@ def test_explorer_dataset_without_injected_rate_has_empty_comparison():
     assert list(x.result.comparison.columns) == ["quantity", "injected", "measured", "n"]
 
 
-def test_explorer_redraws_one_figure_in_place():
-    x = DatasetExplorer("claims", n_rows=200)
-    figure = x.figure
-    for name in ("loans", "claims"):
-        x.controls["name"].value = name
-    assert x.figure is figure
-    assert len(x.output.outputs) == 1
+def test_explorer_redraws_its_chart_in_place_with_one_bar_per_facet_value_and_class():
+    x = DatasetExplorer("claims", n_rows=2000)
+    chart = x.chart
+    shares = x.result.balance.drop(columns="n")
+    # stacked bars: one rectangle per (facet value, class), one marker per injected rate
+    assert x.chart.value.count("<rect class='bar'") == shares.size
+    assert x.chart.value.count("<line class='marker'") == len(x.result.injected_by_facet)
+    x.controls["name"].value = "traffic"  # a numeric target: a 40-bin histogram
+    assert x.chart is chart
+    assert x.chart.value.count("<rect class='bar'") == 40
 
 
 def test_explorer_unknown_name_raises():

@@ -8,6 +8,7 @@ import inspect
 import ipywidgets
 
 from mlkit.datasets import Exploration, explore
+from widgets import svg
 from widgets.base import MlkitWidget, html_block
 
 __all__ = ["DatasetExplorer"]
@@ -20,8 +21,8 @@ class DatasetExplorer(MlkitWidget):
     ``suspicious_rate`` and ``bias`` for ``claims``; ``n_rows`` only for
     generators that take it) every time a control changes and stores an
     :class:`Exploration` in ``self.result``: the frame's head, a bar chart of
-    the target balance per facet value (one figure redrawn in place, with the
-    injected rate as a black tick) and an "injected vs measured" table. An
+    the target balance per facet value (an SVG chart redrawn in place, with the
+    injected rate as a black tick; a histogram for a numeric target) and an "injected vs measured" table. An
     invalid value (e.g. ``n_rows=5``) shows the engine's message in the
     banner and keeps the last good result.
 
@@ -68,16 +69,17 @@ class DatasetExplorer(MlkitWidget):
                 value=bias, min=-0.5, max=0.5, step=0.01, description="bias",
                 readout_format="+.2f", continuous_update=False, **wide),
         }
-        self._layout_key = None  # what the axes were built for (see _plot)
-        self._bars, self._ticks = [], None
+        # An SVG chart, not a matplotlib figure: a change of dataset brings new
+        # categories, and drawing new axes with matplotlib costs 80-120 ms, most
+        # of the time a view may take to answer (see widgets/svg.py).
+        self.chart = ipywidgets.HTML()
         self.description = ipywidgets.HTML()
         self.head = ipywidgets.HTML(layout=ipywidgets.Layout(overflow="auto"))
         self.comparison = ipywidgets.HTML()
         super().__init__(
             controls,
             title="Dataset explorer",
-            body=[self.description, self.head, self.comparison],
-            figsize=(6.4, 3.0),
+            body=[self.description, self.chart, self.head, self.comparison],
         )
         self.controls["name"].observe(lambda _change: self._show_relevant_controls(), names="value")
         self._show_relevant_controls()
@@ -121,62 +123,25 @@ class DatasetExplorer(MlkitWidget):
             self.comparison.value = html_block(
                 "<p>This generator injects no rate; its truth is in <code>dataset.truth</code>.</p>"
             )
-        self._plot(result)  # draws and refreshes the figure
+        self._plot(result)
 
     def _plot(self, result: Exploration) -> None:
-        fig = self.figure
-        if not fig.axes:
-            fig.add_subplot()
-            fig.subplots_adjust(left=0.1, right=0.66, bottom=0.17, top=0.9)
-        ax = fig.axes[0]
         ds = result.dataset
         if result.balance.empty:
-            self._layout_key = None
-            self.invalidate_background()
-            ax.clear()
             values = result.frame[ds.target] if ds.target is not None else None
             if values is not None and values.dtype.kind in "iuf":
-                ax.hist(values, bins=40, color="#4c72b0")
-                ax.set_xlabel(ds.target)
-                ax.set_ylabel("rows")
-                ax.set_title(f"{ds.name}: distribution of {ds.target}", y=1.0)  # y given: no costly auto-placement
+                import numpy as np
+
+                counts, edges = np.histogram(values.to_numpy(dtype=float), bins=40)
+                self.chart.value = svg.histogram(counts.tolist(), edges.tolist(), xlabel=str(ds.target),
+                                                 title=f"{ds.name}: distribution of {ds.target}")
             else:
-                ax.set_axis_off()
-            self.refresh_figure()
+                self.chart.value = ""
             return
         shares = result.balance.drop(columns="n")
         injected = result.injected_by_facet
-        ticks = [(i, injected[v]) for i, v in enumerate(shares.index) if v in injected]
-        # Same dataset, same facet values and classes: only bar heights and the
-        # injected ticks move, so they are redrawn over the cached axes.
-        key = (ds.name, ds.target, result.facet, tuple(map(str, shares.index)), tuple(map(str, shares.columns)),
-               tuple(i for i, _ in ticks))
-        if key != self._layout_key:
-            self._layout_key = key
-            self.invalidate_background()
-            self._build_axes(ax, ds, result, shares, ticks)
-        bottom = [0.0] * len(shares)
-        for column, bars in zip(shares.columns, self._bars):
-            for bar, b, h in zip(bars, bottom, shares[column].tolist()):
-                bar.set_y(b)
-                bar.set_height(h)
-            bottom = [b + h for b, h in zip(bottom, shares[column].tolist())]
-        dynamic = [bar for bars in self._bars for bar in bars]
-        if self._ticks is not None:
-            self._ticks.set_segments([[(x - 0.4, y), (x + 0.4, y)] for x, y in ticks])
-            dynamic.append(self._ticks)
-        self.refresh_figure(dynamic=dynamic)
-
-    def _build_axes(self, ax, ds, result, shares, ticks) -> None:
-        ax.clear()
-        labels = [str(i) for i in shares.index]
-        self._bars = [ax.bar(labels, [0.0] * len(labels), label=str(column)) for column in shares.columns]
-        self._ticks = None
-        if ticks:
-            self._ticks = ax.hlines([0.0] * len(ticks), [0.0] * len(ticks), [0.0] * len(ticks), colors="black",
-                                    linewidths=2, zorder=3, label="injected rate")
-        ax.set_ylim(0, 1)
-        ax.set_ylabel("share of rows")
-        ax.set_xlabel(result.facet or "")
-        ax.set_title(f"{ds.name}: {ds.target} per {result.facet or 'dataset'}", y=1.0)  # y given: no costly auto-placement
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small", frameon=False)
+        markers = [(i, injected[v]) for i, v in enumerate(shares.index) if v in injected]
+        self.chart.value = svg.bar_chart(
+            [str(i) for i in shares.index], {str(c): shares[c].tolist() for c in shares.columns},
+            markers=markers, marker_label="injected rate", ylabel="share of rows", xlabel=result.facet or "",
+            title=f"{ds.name}: {ds.target} per {result.facet or 'dataset'}")

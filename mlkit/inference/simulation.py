@@ -453,6 +453,54 @@ def _async_kernel(arrival, service, slots, instances, scale_to_zero, cooldown, s
     return start, cold, inst_seconds
 
 
+def _async_one_slot(arrival, service, instances, scale_to_zero, cooldown, start_s, timeout, horizon):
+    """:func:`_async_kernel` for one slot in all, vectorised; None when it would not pay.
+
+    With one slot the queue is first come, first served, so between two
+    scale-ins the end times follow the Lindley recursion in closed form
+    (``end_j = D_j + max(free, max_{i<=j}(a_i - D_{i-1}))`` with ``D`` the
+    running sum of service times). A scale-in can only happen before a
+    request that arrives more than ``cooldown`` after the previous arrival,
+    so only those requests are looked at one by one. Same results as the
+    kernel up to float rounding of the running sums.
+    """
+    import numpy as np
+
+    n = arrival.shape[0]
+    if n == 0:
+        return None
+    d = np.minimum(service, timeout)
+    if scale_to_zero:
+        candidates = np.flatnonzero(np.diff(arrival) > cooldown) + 1
+        if candidates.size > n // 64:  # many restarts: the loop is as fast
+            return None
+    else:
+        candidates = np.empty(0, dtype=np.int64)
+    start = np.empty(n)
+    cold = np.zeros(n, dtype=np.uint8)
+    free = ready_at = last_end = up_since = inst_seconds = 0.0
+    bounds = [0, *candidates.tolist(), n]
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        t = float(arrival[lo])
+        if scale_to_zero and t > last_end + cooldown:
+            inst_seconds += instances * (last_end + cooldown - up_since)
+            up_since, ready_at = t, t + start_s
+            free = ready_at
+        a, dd = arrival[lo:hi], d[lo:hi]
+        csum = np.cumsum(dd)
+        end = csum + np.maximum(free, np.maximum.accumulate(a - (csum - dd)))
+        start[lo:hi] = end - dd
+        if ready_at > t:
+            cold[lo:hi] = a < ready_at
+        free = last_end = float(end[-1])
+    stop = horizon if horizon > last_end else last_end
+    if scale_to_zero and stop > last_end + cooldown:
+        inst_seconds += instances * (last_end + cooldown - up_since)
+    else:
+        inst_seconds += instances * (stop - up_since)
+    return start, cold, inst_seconds
+
+
 def _pack(sizes, servable, limit: int, multi: bool):
     """Mini-batch id per record (-1 if not servable): records in order, greedily packed up to ``limit`` bytes."""
     import numpy as np
@@ -546,10 +594,15 @@ def _async_fast(cfg, arrival, service, servable, start_s, horizon):
     idx = np.flatnonzero(servable)
     a, s = arrival[idx], service[idx]
     timeout = float(cfg.InvocationTimeoutSeconds)
-    st, cold, inst_seconds = _async_kernel(
-        a.tolist(), s.tolist(), cfg.InitialInstanceCount * cfg.slots_per_instance, cfg.InitialInstanceCount,
-        cfg.scales_to_zero, float(cfg.ScaleInCooldown), float(start_s), timeout, float(horizon))
-    st = np.asarray(st, dtype=float)
+    slots = cfg.InitialInstanceCount * cfg.slots_per_instance
+    args = (cfg.InitialInstanceCount, cfg.scales_to_zero, float(cfg.ScaleInCooldown), float(start_s), timeout,
+            float(horizon))
+    fast = _async_one_slot(a, s, *args) if slots == 1 else None
+    if fast is None:
+        st, cold, inst_seconds = _async_kernel(a.tolist(), s.tolist(), slots, *args)
+        st = np.asarray(st, dtype=float)
+    else:
+        st, cold, inst_seconds = fast
     late = s > timeout
     start = np.full(n, np.nan)
     end = np.full(n, np.nan)
