@@ -113,31 +113,68 @@ def study_map_payload(progress, bank=None) -> dict:
 
 
 def public_question(question) -> dict:
-    """A question as the quiz panel sees it before answering: no ``correct``, no ``why``."""
-    return {
+    """A question as the quiz panel sees it before answering: no ``correct``, no ``why``, no order or match.
+
+    Every type has ``options`` (answer options, steps or responses, each
+    ``{key, text}``); ordering items repeat them as ``steps``, matching
+    items as ``responses`` beside their ``prompts``; a case study's
+    question carries ``case`` (``{id, title, scenario, part, parts}``).
+    """
+    options = [{"key": o.key, "text": o.text} for o in question.options]
+    out = {
         "id": question.id,
         "topic": question.topic,
         "type": question.type,
         "choose": question.choose,
         "scenario": question.scenario,
-        "options": [{"key": o.key, "text": o.text} for o in question.options],
+        "options": options,
         "notes_section": question.notes_section,
+        "case": None,
     }
+    if question.type == "ordering":
+        out["steps"] = options
+    elif question.type == "matching":
+        out["responses"] = options
+        out["prompts"] = [{"key": p.key, "text": p.text} for p in question.prompts]
+    if question.case is not None:
+        c = question.case
+        out["case"] = {"id": c.id, "title": c.title, "scenario": c.scenario,
+                       "part": c.question_ids.index(question.id) + 1, "parts": len(c.question_ids)}
+    return out
 
 
 def grade_payload(question, grade) -> dict:
-    """A :class:`mlkit.quiz.Grade` as JSON: right or wrong, the answer, and every option's why."""
-    return {
-        "question_id": grade.question_id,
-        "correct": grade.correct,
-        "chosen": sorted(grade.chosen),
-        "answer": sorted(grade.answer),
-        "options": [
-            {"key": o.key, "text": o.text, "correct": o.correct, "chosen": o.key in grade.chosen,
-             "why": grade.explanations[o.key]}
-            for o in question.options
-        ],
-    }
+    """A :class:`mlkit.quiz.Grade` as JSON: right or wrong, the answer, per element the mark and why.
+
+    ``chosen``/``answer``: sorted keys (single, multiple), keys in order
+    (ordering), ``{prompt: response}`` (matching). ``marks``: per option,
+    step or prompt, whether the learner got that element right.
+    """
+    out = {"question_id": grade.question_id, "correct": grade.correct, "marks": dict(grade.marks)}
+    if question.type == "ordering":
+        out["chosen"], out["answer"] = list(grade.chosen), list(grade.answer)
+        out["steps"] = [
+            {"key": k, "text": question.option(k).text, "place": i + 1,
+             "chosen_place": grade.chosen.index(k) + 1, "in_place": grade.marks[k], "why": grade.explanations[k]}
+            for i, k in enumerate(grade.answer)
+        ]
+    elif question.type == "matching":
+        chosen = dict(grade.chosen)
+        out["chosen"], out["answer"] = chosen, dict(grade.answer)
+        out["prompts"] = [
+            {"key": p.key, "text": p.text, "match": p.match, "chosen": chosen[p.key],
+             "correct": grade.marks[p.key], "why": grade.explanations[p.key]}
+            for p in question.prompts
+        ]
+    else:
+        out["chosen"], out["answer"] = sorted(grade.chosen), sorted(grade.answer)
+    out["options"] = [
+        {"key": o.key, "text": o.text, "correct": o.correct,
+         "chosen": o.key in grade.chosen if question.type in ("single", "multiple") else None,
+         "why": grade.explanations.get(o.key, o.why)}
+        for o in question.options
+    ]
+    return out
 
 
 # -- handlers ------------------------------------------------------------------------------------
@@ -279,14 +316,22 @@ class AnswerHandler(_MlkitHandler):
         if question_id not in questions:
             raise ValueError(f"question_id must be one of the {topic_id!r} questions "
                              f"({', '.join(questions)}); got {question_id!r}")
-        _check_chosen(chosen)
         question = questions[question_id]
+        _check_chosen(question, chosen)
         return grade_payload(question, question.grade(chosen))
 
 
-def _check_chosen(chosen, where="chosen"):
+def _check_chosen(question, chosen, where="chosen"):
+    if question.type == "matching":
+        if not isinstance(chosen, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                   for k, v in chosen.items()):
+            raise ValueError(f"{where} must be an object {{prompt: response}} such as {{\"1\": \"B\"}} "
+                             f"for matching question {question.id!r}, got {chosen!r}")
+        return
+    what = "step keys in order such as [\"C\", \"A\", \"B\"]" if question.type == "ordering" \
+        else "option keys such as [\"B\"]"
     if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
-        raise ValueError(f"{where} must be a list of option keys such as [\"B\"], got {chosen!r}")
+        raise ValueError(f"{where} must be a list of {what}, got {chosen!r}")
 
 
 class FinishHandler(_MlkitHandler):
@@ -302,13 +347,13 @@ class FinishHandler(_MlkitHandler):
 
         questions = _topic_questions(topic_id)
         if not isinstance(answers, dict):
-            raise ValueError(f"answers must be an object {{question_id: [keys]}}, got {answers!r}")
-        known = [q.id for q in questions]
+            raise ValueError(f"answers must be an object {{question_id: answer}}, got {answers!r}")
+        known = {q.id: q for q in questions}
         for qid, chosen in answers.items():
             if qid not in known:
                 raise ValueError(f"answers has the question id {qid!r}, which is not one of the "
                                  f"{topic_id!r} questions ({', '.join(known)})")
-            _check_chosen(chosen, f"answers[{qid!r}]")
+            _check_chosen(known[qid], chosen, f"answers[{qid!r}]")
         progress = self._progress()
         session = QuizSession(topic_id, progress=progress)
         for q in session.questions:  # the panel asks in bank order; stop at the first unanswered

@@ -3,7 +3,7 @@
 ::
 
     mlkit lab [--dir DIR] [--port N] [--no-browser] [-- JUPYTER ARGS]
-    mlkit topics [--json]
+    mlkit topics [--json] [--exam]
     mlkit quiz [TOPIC] [--shuffle] [--seed N]
     mlkit serve MODEL [--name NAME] [--host 127.0.0.1] [--port 8080] ...
 
@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     topics = sub.add_parser("topics", help="list the topics, their notebooks and your progress")
     topics.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    topics.add_argument("--exam", action="store_true",
+                        help="the exam guide's task statements and what in the course covers each")
 
     quiz = sub.add_parser("quiz", help="take a topic's quiz in the terminal")
     quiz.add_argument("topic", nargs="?", default=None, help="a topic id (default: every topic)")
@@ -103,9 +105,34 @@ def _run_lab(args) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _run_exam(args) -> int:
+    import textwrap
+
+    from mlkit.quiz.guide import coverage, load_exam_guide
+
+    guide = load_exam_guide()
+    table = coverage()
+    if args.json:
+        print(json.dumps(table.to_dict(orient="records"), indent=2))
+        return 0
+    print(f"{guide.exam}: {guide.title}. Task statements and what covers them "
+          "(notebooks in the course now; quiz items in the bank).")
+    for d in guide.domains:
+        print(f"\nDomain {d.id} ({d.weight} %): {d.title}")
+        for row in table[table["domain"] == d.id].itertuples():
+            mark = "" if row.covered else "  ** not covered yet **"
+            print(textwrap.fill(f"{row.task}  {row.title}{mark}", width=100, subsequent_indent="     "))
+            print(f"     topics: {row.topics}")
+            print(f"     notebooks: {row.notebooks or '(coming)'}; widgets: {row.widgets or '-'}; "
+                  f"quiz items: {row.quiz_items}")
+    return 0
+
+
 def _run_topics(args) -> int:
     from mlkit.topics import study_map
 
+    if args.exam:
+        return _run_exam(args)
     table = study_map()
     if args.json:
         print(json.dumps(table.to_dict(orient="records"), indent=2))

@@ -25,6 +25,7 @@ def test_wheel_ships_every_course_notebook_as_package_data(wheel):
         assert f"mlkit/_course/notebooks/{nb.name}" in names
     assert {"mlkit/__init__.py", "widgets/__init__.py", "jupyter_mlkit/magics.py"} <= names
     assert any(n.startswith("mlkit/quiz/data/") and n.endswith(".yaml") for n in names)
+    assert "mlkit/quiz/exam_guide.yaml" in names
 
 
 def test_installed_wheel_finds_its_own_notebooks(wheel, tmp_path):

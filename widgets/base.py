@@ -372,3 +372,63 @@ class CheckboxGroup(ipywidgets.VBox, ipywidgets.ValueWidget):
     def _box_changed(self, change):
         if not self._syncing:
             self.value = tuple(k for k, b in self.boxes.items() if b.value)
+
+
+class PickList(ipywidgets.VBox, ipywidgets.ValueWidget):
+    """One dropdown per label, as one control whose ``value`` is the tuple of picks (None: not picked yet).
+
+    For answers that assign something to every slot: the step in each place
+    of an ordering question, the response for each prompt of a matching
+    one. Setting ``value`` sets the dropdowns; a dropdown change updates
+    ``value``. A pick that is not one of ``options``, or a value of the
+    wrong length, raises ``ValueError``.
+
+    >>> p = PickList(["1st", "2nd"], options=["A", "B"])
+    >>> p.value
+    (None, None)
+    >>> p.dropdowns[1].value = "A"
+    >>> p.value
+    (None, 'A')
+    """
+
+    value = traitlets.Tuple()
+
+    def __init__(self, labels: Iterable[str], options: Iterable[str], value: Iterable | None = None, **kwargs):
+        self.labels = tuple(str(x) for x in labels)
+        self.options = tuple(str(o) for o in options)
+        self.dropdowns = [
+            ipywidgets.Dropdown(options=[("-", None)] + [(o, o) for o in self.options], value=None,
+                                description=label, style={"description_width": "60px"},
+                                layout=ipywidgets.Layout(width="160px"))
+            for label in self.labels
+        ]
+        self._syncing = False
+        super().__init__(**kwargs)
+        self.children = [ipywidgets.HBox(self.dropdowns, layout=ipywidgets.Layout(flex_flow="row wrap"))]
+        for d in self.dropdowns:
+            d.observe(self._dropdown_changed, names="value")
+        self.value = tuple(value) if value is not None else (None,) * len(self.labels)
+
+    @traitlets.validate("value")
+    def _valid_value(self, proposal):
+        picks = tuple(proposal["value"])
+        if len(picks) != len(self.labels):
+            raise ValueError(f"value must have one pick per label ({len(self.labels)}), got {len(picks)}")
+        for p in picks:
+            if p is not None and p not in self.options:
+                allowed = ", ".join(repr(o) for o in self.options)
+                raise ValueError(f"value must contain only {allowed} or None; got {p!r}")
+        return picks
+
+    @traitlets.observe("value")
+    def _value_changed(self, change):
+        self._syncing = True
+        try:
+            for d, v in zip(self.dropdowns, change["new"]):
+                d.value = v
+        finally:
+            self._syncing = False
+
+    def _dropdown_changed(self, change):
+        if not self._syncing:
+            self.value = tuple(d.value for d in self.dropdowns)

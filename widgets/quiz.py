@@ -6,12 +6,16 @@ import html
 
 import ipywidgets
 
-from widgets.base import CheckboxGroup, MlkitWidget, html_block
+from widgets.base import CheckboxGroup, MlkitWidget, PickList, html_block
 
 __all__ = ["Quiz"]
 
 _GOOD = "#1b5e20"
 _BAD = "#b71c1c"
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'st' if n == 1 else 'nd' if n == 2 else 'rd' if n == 3 else 'th'}"
 
 
 class Quiz(MlkitWidget):
@@ -20,7 +24,9 @@ class Quiz(MlkitWidget):
     Contract: ``Quiz(topic)`` starts a :class:`mlkit.quiz.QuizSession` (kept
     as ``self.session``) and shows its first question: the scenario, the
     lettered options, a choice control (``controls["choice"]``: radio buttons
-    for a single answer, checkboxes for "choose N"), *Check* and *Next*.
+    for a single answer, checkboxes for "choose N", a dropdown per place for
+    an ordering item, a dropdown per prompt for a matching item), *Check*
+    and *Next*; a case study's scenario is shown above each of its questions.
     :meth:`check` grades the choice (all or nothing) into ``self.last_grade``
     and shows why every option is right or wrong; :meth:`next` shows the next
     question. Checking the last question, or :meth:`finish`, ends the quiz:
@@ -97,6 +103,10 @@ class Quiz(MlkitWidget):
         keys = list(question.keys)
         if question.type == "multiple":
             return CheckboxGroup(keys)
+        if question.type == "ordering":
+            return PickList([_ordinal(i) for i in range(1, len(keys) + 1)], keys)
+        if question.type == "matching":
+            return PickList(question.prompt_keys, keys)
         return ipywidgets.RadioButtons(options=keys, value=None, orientation="horizontal")
 
     def _show_question(self) -> None:
@@ -111,13 +121,29 @@ class Quiz(MlkitWidget):
         self.next_button.disabled = True
         self.feedback.value = ""
         self.show_error(None)
-        hint = f"<i>(Choose {q.choose}.)</i>" if q.type == "multiple" else "<i>(Choose one.)</i>"
-        options = "".join(
-            f"<div style='margin:2px 0'><b>{o.key}.</b> {html.escape(o.text)}</div>" for o in q.options
-        )
+        esc = html.escape
+        if q.type == "ordering":
+            hint = f"<i>(Put the {q.choose} steps in order: pick the step for each place.)</i>"
+        elif q.type == "matching":
+            hint = ("<i>(Pick a response for every prompt; a response may fit several prompts or none. "
+                    "Every pair must be right.)</i>")
+        elif q.type == "multiple":
+            hint = f"<i>(Choose {q.choose}.)</i>"
+        else:
+            hint = "<i>(Choose one.)</i>"
+        rows = "".join(f"<div style='margin:2px 0'><b>{o.key}.</b> {esc(o.text)}</div>" for o in q.options)
+        if q.type == "matching":
+            prompts = "".join(f"<div style='margin:2px 0'><b>{p.key}.</b> {esc(p.text)}</div>" for p in q.prompts)
+            rows = f"<div><b>Prompts</b>{prompts}</div><div style='margin-top:6px'><b>Responses</b>{rows}</div>"
+        case = ""
+        if q.case is not None:
+            part = q.case.question_ids.index(q.id) + 1
+            case = (f"<div style='border-left:3px solid #90a4ae;padding:4px 8px;margin:6px 0;background:#f5f7f8'>"
+                    f"<b>Case study: {esc(q.case.title)}</b> (question {part} of {len(q.case.question_ids)})"
+                    f"<div style='white-space:pre-wrap'>{esc(q.case.scenario)}</div></div>")
         self.scenario.value = html_block(
-            f"<div style='white-space:pre-wrap;margin:6px 0'>{html.escape(q.scenario)}</div>"
-            f"{hint}<div style='margin:6px 0 0 8px'>{options}</div>"
+            f"{case}<div style='white-space:pre-wrap;margin:6px 0'>{esc(q.scenario)}</div>"
+            f"{hint}<div style='margin:6px 0 0 8px'>{rows}</div>"
         )
         self._show_status()
 
@@ -137,44 +163,93 @@ class Quiz(MlkitWidget):
 
     def draw(self, grade) -> None:
         q = self.question
-        verdict = (
-            f"<b style='color:{_GOOD}'>&#10003; Correct.</b>" if grade.correct
-            else f"<b style='color:{_BAD}'>&#10007; Not quite.</b> The answer is "
-                 f"{', '.join(sorted(grade.answer))}."
-        )
-        rows = []
-        for o in q.options:
-            mark = f"<span style='color:{_GOOD}'>&#10003; right</span>" if o.correct \
-                else f"<span style='color:{_BAD}'>&#10007; wrong</span>"
-            yours = " &middot; <i>your choice</i>" if o.key in grade.chosen else ""
-            rows.append(
-                f"<div style='margin:4px 0'><b>{o.key}.</b> {mark}{yours}: "
-                f"{html.escape(grade.explanations.get(o.key, o.why))}</div>"
+        esc = html.escape
+        right = f"<span style='color:{_GOOD}'>&#10003; right</span>"
+        if q.type == "ordering":
+            verdict = (f"<b style='color:{_GOOD}'>&#10003; Correct.</b>" if grade.correct else
+                       f"<b style='color:{_BAD}'>&#10007; Not quite.</b> The right order is "
+                       f"{' &rarr; '.join(grade.answer)} (you gave {' &rarr; '.join(grade.chosen)}).")
+            rows = [
+                f"<div style='margin:4px 0'><b>{place}. {key}</b> "
+                + (right if grade.marks[key] else
+                   f"<span style='color:{_BAD}'>&#10007; you put it {grade.chosen.index(key) + 1}.</span>")
+                + f": {esc(q.option(key).text)} &mdash; {esc(grade.explanations[key])}</div>"
+                for place, key in enumerate(grade.answer, 1)
+            ]
+        elif q.type == "matching":
+            yours = dict(grade.chosen)
+            wrong = sum(not m for m in grade.marks.values())
+            verdict = (f"<b style='color:{_GOOD}'>&#10003; Correct.</b>" if grade.correct else
+                       f"<b style='color:{_BAD}'>&#10007; Not quite.</b> {wrong} of {len(grade.marks)} pairs are "
+                       "wrong; a matching item counts only when every pair is right.")
+            rows = [
+                f"<div style='margin:4px 0'><b>{p.key} &rarr; {p.match}</b> "
+                + (right if grade.marks[p.key] else f"<span style='color:{_BAD}'>&#10007; you chose "
+                                                    f"{yours[p.key]}</span>")
+                + f": {esc(grade.explanations[p.key])}</div>"
+                for p in q.prompts
+            ]
+        else:
+            verdict = (
+                f"<b style='color:{_GOOD}'>&#10003; Correct.</b>" if grade.correct
+                else f"<b style='color:{_BAD}'>&#10007; Not quite.</b> The answer is "
+                     f"{', '.join(sorted(grade.answer))}."
             )
-        where = f"<div style='color:#555'>Notes: {html.escape(q.notes_section)}</div>"
+            rows = []
+            for o in q.options:
+                mark = right if o.correct else f"<span style='color:{_BAD}'>&#10007; wrong</span>"
+                yours = " &middot; <i>your choice</i>" if o.key in grade.chosen else ""
+                rows.append(
+                    f"<div style='margin:4px 0'><b>{o.key}.</b> {mark}{yours}: "
+                    f"{esc(grade.explanations.get(o.key, o.why))}</div>"
+                )
+        where = f"<div style='color:#555'>Notes: {esc(q.notes_section)}</div>"
         self.feedback.value = html_block(f"<div style='margin:6px 0'>{verdict}{''.join(rows)}{where}</div>")
 
     # -- actions ---------------------------------------------------------
     def compute(self, choice):
         """Grade ``choice`` for the question shown (moves the session on)."""
+        q = self.question
+        if q.type == "ordering":  # places not picked yet are left out: the grader says which steps are missing
+            return self.session.answer([k for k in choice if k is not None])
+        if q.type == "matching":
+            return self.session.answer({p: r for p, r in zip(q.prompt_keys, choice) if r is not None})
         return self.session.answer(() if choice is None else choice)
 
-    def select(self, *keys: str) -> None:
-        """Choose options of the question shown: ``select("B")`` or ``select("A", "C")``.
+    def select(self, *keys) -> None:
+        """Answer the question shown without clicking; what it takes depends on the type.
 
-        Keys are option letters (case and spaces ignored); an unknown key, or
-        several keys for a single-answer question, raises ``ValueError``.
+        single/multiple: option letters, ``select("B")`` or ``select("A", "C")``;
+        ordering: every step in order, ``select("C", "A", "B")``; matching: a
+        response per prompt, ``select("B", "A", "B")`` in prompt order, or a
+        ``{prompt: response}`` mapping or pairs. ``select(*question.answer)``
+        (or ``select(question.answer)``) works for every type. An unknown key,
+        or several keys for a single-answer question, raises ``ValueError``.
         """
-        if len(keys) == 1 and not isinstance(keys[0], str):
-            keys = tuple(keys[0])
         q = self._require_open("select")
+        if len(keys) == 1 and not isinstance(keys[0], str):
+            keys = tuple(keys[0].items()) if isinstance(keys[0], dict) else tuple(keys[0])
+        if q.type == "matching":
+            if keys and all(isinstance(k, (tuple, list)) for k in keys):
+                given = {str(p): str(r).strip().upper() for p, r in keys}
+            else:
+                given = dict(zip(q.prompt_keys, (str(k).strip().upper() for k in keys)))
+            for p in given:
+                if p not in q.prompt_keys:
+                    raise ValueError(f"prompt must be one of {', '.join(q.prompt_keys)}; got {p!r}")
+            self.controls["choice"].value = tuple(given.get(p) for p in q.prompt_keys)
+            return
         picked = []
         for key in keys:
             k = key.strip().upper() if isinstance(key, str) else key
             if k not in q.keys:
                 raise ValueError(f"option key must be one of {', '.join(q.keys)}; got {key!r}")
             picked.append(k)
-        if q.type == "multiple":
+        if q.type == "ordering":
+            if len(picked) > len(q.keys):
+                raise ValueError(f"question {q.id!r} has {len(q.keys)} steps; got {len(picked)}")
+            self.controls["choice"].value = tuple(picked) + (None,) * (len(q.keys) - len(picked))
+        elif q.type == "multiple":
             self.controls["choice"].value = tuple(picked)
         elif len(picked) > 1:
             raise ValueError(f"question {q.id!r} takes one answer; got {len(picked)}: {', '.join(picked)}")
@@ -247,5 +322,8 @@ class Quiz(MlkitWidget):
         if isinstance(control, CheckboxGroup):
             for box in control.boxes.values():
                 box.disabled = True
+        elif isinstance(control, PickList):
+            for d in control.dropdowns:
+                d.disabled = True
         else:
             control.disabled = True

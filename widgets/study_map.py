@@ -20,7 +20,9 @@ class StudyMap(MlkitWidget):
     title, SageMaker features, notebook (a relative link when the notebook is
     in the course, "coming" otherwise), state and best quiz score. The
     *Refresh* button (or :meth:`refresh`) reads the progress file again;
-    nothing is written.
+    nothing is written. Below it, the exam guide's task statements with the
+    notebooks, widgets and quiz items that cover each
+    (:func:`mlkit.quiz.guide.coverage`, kept as ``self.exam``).
 
     >>> import os, tempfile
     >>> from mlkit.progress import Progress
@@ -33,9 +35,11 @@ class StudyMap(MlkitWidget):
     def __init__(self, progress=None):
         self.progress = progress
         self.table = ipywidgets.HTML()
+        self.exam_table = ipywidgets.HTML()
+        self.exam = None
         self.refresh_button = ipywidgets.Button(description="Refresh", icon="refresh")
         self.refresh_button.on_click(lambda _button: self.refresh())
-        super().__init__({}, title="Study map", body=[self.refresh_button, self.table])
+        super().__init__({}, title="Study map", body=[self.refresh_button, self.table, self.exam_table])
 
     def compute(self):
         from mlkit.topics import study_map
@@ -47,7 +51,33 @@ class StudyMap(MlkitWidget):
         return self.update()
 
     def draw(self, result) -> None:
+        from mlkit.quiz.guide import coverage
+
         self.table.value = render_table(result)
+        self.exam = coverage()
+        self.exam_table.value = render_exam(self.exam)
+
+
+def render_exam(frame) -> str:
+    """The exam-guide coverage DataFrame as an HTML table (presentation only)."""
+    from mlkit.quiz.guide import load_exam_guide
+
+    guide = load_exam_guide()
+    td = "<td style='text-align:left;padding:2px 8px;vertical-align:top'>"
+    rows = []
+    for d in guide.domains:
+        rows.append(f"<tr><th colspan='4' style='text-align:left;padding:6px 8px 2px'>Domain {d.id} "
+                    f"({d.weight} %): {html.escape(d.title)}</th></tr>")
+        for row in frame[frame["domain"] == d.id].itertuples():
+            cells = (html.escape(row.task), html.escape(row.title),
+                     html.escape(row.notebooks) or "<i>coming</i>", str(row.quiz_items))
+            rows.append("<tr>" + "".join(f"{td}{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{h}</th>"
+                   for h in ("Task", "Task statement", "Notebooks", "Quiz items"))
+    return html_block(
+        f"<h4 style='margin:10px 0 4px'>{html.escape(guide.exam)} exam guide: what covers each task</h4>"
+        f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def render_table(frame) -> str:

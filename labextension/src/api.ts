@@ -6,6 +6,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import {
+  Answer,
   IFinishReply,
   IGrade,
   IMlkitApi,
@@ -34,14 +35,14 @@ export class HttpMlkitApi implements IMlkitApi {
     return this.request(`quiz/${encodeURIComponent(topic)}`);
   }
 
-  answer(topic: string, questionId: string, chosen: string[]): Promise<IGrade> {
+  answer(topic: string, questionId: string, chosen: Answer): Promise<IGrade> {
     return this.request(`quiz/${encodeURIComponent(topic)}/answer`, {
       question_id: questionId,
       chosen
     });
   }
 
-  finish(topic: string, answers: Record<string, string[]>): Promise<IFinishReply> {
+  finish(topic: string, answers: Record<string, Answer>): Promise<IFinishReply> {
     return this.request(`quiz/${encodeURIComponent(topic)}/finish`, { answers });
   }
 

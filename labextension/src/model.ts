@@ -51,15 +51,31 @@ export interface IOpenReply extends IReply {
   state: NotebookState;
 }
 
+/** An answer as the server takes it: keys (choice: any order; ordering: in order) or prompt -> response. */
+export type Answer = string[] | Record<string, string>;
+
+/** The scenario a case study's questions share. */
+export interface ICase {
+  id: string;
+  title: string;
+  scenario: string;
+  part: number;
+  parts: number;
+}
+
 /** A question before it is answered: no answer, no explanations. */
 export interface IQuestion {
   id: string;
   topic: string;
-  type: 'single' | 'multiple';
+  type: 'single' | 'multiple' | 'ordering' | 'matching';
   choose: number;
   scenario: string;
+  /** Answer options, ordering steps or matching responses. */
   options: { key: string; text: string }[];
   notes_section: string;
+  case?: ICase | null;
+  /** Matching items only: the numbered prompts to pair with `options`. */
+  prompts?: { key: string; text: string }[];
 }
 
 export interface IQuizReply extends IReply {
@@ -71,17 +87,39 @@ export interface IQuizReply extends IReply {
 export interface IGradedOption {
   key: string;
   text: string;
+  /** null for ordering steps and matching responses */
+  correct: boolean | null;
+  chosen: boolean | null;
+  why: string;
+}
+
+export interface IGradedStep {
+  key: string;
+  text: string;
+  place: number;
+  chosen_place: number;
+  in_place: boolean;
+  why: string;
+}
+
+export interface IGradedPrompt {
+  key: string;
+  text: string;
+  match: string;
+  chosen: string;
   correct: boolean;
-  chosen: boolean;
   why: string;
 }
 
 export interface IGrade extends IReply {
   question_id: string;
   correct: boolean;
-  chosen: string[];
-  answer: string[];
+  chosen: Answer;
+  answer: Answer;
+  marks?: Record<string, boolean>;
   options: IGradedOption[];
+  steps?: IGradedStep[];
+  prompts?: IGradedPrompt[];
 }
 
 export interface IFinishReply extends IReply {
@@ -98,8 +136,8 @@ export interface IMlkitApi {
   studyMap(): Promise<IStudyMapReply>;
   open(topic: string): Promise<IOpenReply>;
   quiz(topic: string): Promise<IQuizReply>;
-  answer(topic: string, questionId: string, chosen: string[]): Promise<IGrade>;
-  finish(topic: string, answers: Record<string, string[]>): Promise<IFinishReply>;
+  answer(topic: string, questionId: string, chosen: Answer): Promise<IGrade>;
+  finish(topic: string, answers: Record<string, Answer>): Promise<IFinishReply>;
 }
 
 // -- small pure helpers -------------------------------------------------------------------------
@@ -244,7 +282,9 @@ export type QuizPhase = 'loading' | 'asking' | 'graded' | 'finished' | 'error';
 /**
  * One sitting of a topic's quiz. `load()` fetches the questions; `toggle(key)`
  * picks options (one for a single-choice question, up to `choose` for a
- * multiple one); `submit()` has the server grade the answer (phase
+ * multiple one), `place(i, key)` puts a step in place i of an ordering item,
+ * `pair(prompt, key)` answers a prompt of a matching item; `submit()` has
+ * the server grade the answer (phase
  * `graded`: every option's why is in `lastGrade`); `next()` moves on, and
  * after the last question `finish()` has the server grade everything again
  * and record the score, then emits `finished` with the new record.
@@ -261,6 +301,10 @@ export class QuizModel {
   questions: IQuestion[] = [];
   index = 0;
   selected = new Set<string>();
+  /** Ordering items: the step key in each place (null: not placed yet). */
+  placed: (string | null)[] = [];
+  /** Matching items: the response key chosen for each prompt. */
+  paired: Record<string, string> = {};
   grades: IGrade[] = [];
   phase: QuizPhase = 'loading';
   error: string | null = null;
@@ -304,7 +348,68 @@ export class QuizModel {
   }
 
   get canSubmit(): boolean {
-    return this.phase === 'asking' && !this.busy && this.selected.size === this.needed;
+    const q = this.current;
+    if (!q || this.phase !== 'asking' || this.busy) {
+      return false;
+    }
+    if (q.type === 'ordering') {
+      const keys = this.placed.filter((k): k is string => k !== null);
+      return keys.length === q.options.length && new Set(keys).size === keys.length;
+    }
+    if (q.type === 'matching') {
+      return (q.prompts ?? []).every(p => p.key in this.paired);
+    }
+    return this.selected.size === this.needed;
+  }
+
+  /** The answer as the server takes it. */
+  get answer(): Answer {
+    const q = this.current;
+    if (q?.type === 'ordering') {
+      return this.placed.filter((k): k is string => k !== null);
+    }
+    if (q?.type === 'matching') {
+      return { ...this.paired };
+    }
+    return [...this.selected].sort();
+  }
+
+  /** Ordering items: put step `key` in place `index` (0-based; null empties the place). */
+  place(index: number, key: string | null): void {
+    const q = this.current;
+    if (!q || q.type !== 'ordering' || this.phase !== 'asking' || index < 0 || index >= q.options.length ||
+        (key !== null && !q.options.some(o => o.key === key))) {
+      return;
+    }
+    this.placed = this.placed.slice();
+    this.placed[index] = key;
+    this.error = null;
+    this._changed.emit();
+  }
+
+  /** Matching items: answer prompt `prompt` with response `key` (null clears it). */
+  pair(prompt: string, key: string | null): void {
+    const q = this.current;
+    if (!q || q.type !== 'matching' || this.phase !== 'asking' || !(q.prompts ?? []).some(p => p.key === prompt) ||
+        (key !== null && !q.options.some(o => o.key === key))) {
+      return;
+    }
+    const paired = { ...this.paired };
+    if (key === null) {
+      delete paired[prompt];
+    } else {
+      paired[prompt] = key;
+    }
+    this.paired = paired;
+    this.error = null;
+    this._changed.emit();
+  }
+
+  private resetAnswer(): void {
+    this.selected = new Set();
+    const q = this.questions[this.index];
+    this.placed = q && q.type === 'ordering' ? q.options.map(() => null) : [];
+    this.paired = {};
   }
 
   async load(): Promise<void> {
@@ -316,7 +421,7 @@ export class QuizModel {
       this.questions = reply.questions;
       this.index = 0;
       this.grades = [];
-      this.selected = new Set();
+      this.resetAnswer();
       this.result = null;
       this.error = null;
       this.warnings = reply.warnings;
@@ -357,7 +462,7 @@ export class QuizModel {
     this.busy = true;
     this._changed.emit();
     try {
-      const grade = await this.api.answer(this.topic, q.id, [...this.selected].sort());
+      const grade = await this.api.answer(this.topic, q.id, this.answer);
       this.grades.push(grade);
       this.phase = 'graded';
       this.error = null;
@@ -378,14 +483,14 @@ export class QuizModel {
       return;
     }
     this.index += 1;
-    this.selected = new Set();
+    this.resetAnswer();
     this.phase = 'asking';
     this._changed.emit();
   }
 
   /** The answers given so far, as the finish route takes them. */
-  answers(): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
+  answers(): Record<string, Answer> {
+    const out: Record<string, Answer> = {};
     for (const g of this.grades) {
       out[g.question_id] = g.chosen;
     }

@@ -344,3 +344,73 @@ describe('QuizModel', () => {
     expect(quiz.score).toEqual({ correct: 1, answered: 1, total: 2 });
   });
 });
+
+describe('QuizModel: ordering and matching items', () => {
+  const ORDER: IQuestion = {
+    id: 'q-order', topic: 'variants', type: 'ordering', choose: 3, scenario: 'Order them',
+    options: [{ key: 'A', text: 'a' }, { key: 'B', text: 'b' }, { key: 'C', text: 'c' }], notes_section: 's',
+    case: { id: 'c1', title: 'Case', scenario: 'shared', part: 1, parts: 2 }
+  };
+  const MATCH: IQuestion = {
+    id: 'q-match', topic: 'variants', type: 'matching', choose: 3, scenario: 'Match them',
+    options: [{ key: 'A', text: 'x' }, { key: 'B', text: 'y' }], notes_section: 's',
+    prompts: [{ key: '1', text: 'one' }, { key: '2', text: 'two' }, { key: '3', text: 'three' }]
+  };
+  function fake() {
+    const calls: unknown[][] = [];
+    const api: IMlkitApi = {
+      studyMap: async () => ({ topics: [], progress_file: '', warnings: [] }),
+      open: async id => ({ topic: id, path: '', copied: [], state: 'opened', warnings: [] }),
+      quiz: async id => ({ topic: id, title: 'T', questions: [ORDER, MATCH], warnings: [] }),
+      answer: async (_t, qid, chosen) => {
+        calls.push(['answer', qid, chosen]);
+        return { question_id: qid, correct: false, chosen, answer: chosen, options: [], warnings: [] };
+      },
+      finish: async (t, answers) => {
+        calls.push(['finish', answers]);
+        return { topic: t, correct: 0, answered: 2, total: 2, recorded: true, quiz: null, warnings: [] };
+      }
+    };
+    return { api, calls };
+  }
+
+  it('an ordering item needs every step placed once before it can be checked, and sends them in order', async () => {
+    const { api, calls } = fake();
+    const quiz = new QuizModel(api, 'variants');
+    await quiz.load();
+    expect(quiz.placed).toEqual([null, null, null]);
+    quiz.place(0, 'C');
+    quiz.place(1, 'A');
+    expect(quiz.canSubmit).toBe(false); // a place still empty
+    quiz.place(2, 'A');
+    expect(quiz.canSubmit).toBe(false); // A twice
+    quiz.place(2, 'B');
+    quiz.place(5, 'B'); // no sixth place: ignored
+    quiz.place(0, 'Z'); // not a step: ignored
+    expect(quiz.placed).toEqual(['C', 'A', 'B']);
+    expect(quiz.canSubmit).toBe(true);
+    await quiz.submit();
+    expect(calls.at(-1)).toEqual(['answer', 'q-order', ['C', 'A', 'B']]);
+  });
+
+  it('a matching item needs a response for every prompt and sends prompt -> response', async () => {
+    const { api, calls } = fake();
+    const quiz = new QuizModel(api, 'variants');
+    await quiz.load();
+    ['A', 'B', 'C'].forEach((k, i) => quiz.place(i, k));
+    await quiz.submit();
+    await quiz.next();
+    expect(quiz.current?.id).toBe('q-match');
+    quiz.pair('1', 'B');
+    quiz.pair('2', 'B'); // a response may answer several prompts
+    expect(quiz.canSubmit).toBe(false);
+    quiz.pair('3', 'A');
+    quiz.pair('9', 'A'); // not a prompt: ignored
+    quiz.pair('3', 'Q'); // not a response: ignored
+    expect(quiz.canSubmit).toBe(true);
+    await quiz.submit();
+    expect(calls.at(-1)).toEqual(['answer', 'q-match', { 1: 'B', 2: 'B', 3: 'A' }]);
+    await quiz.next();
+    expect(calls.at(-1)).toEqual(['finish', { 'q-order': ['A', 'B', 'C'], 'q-match': { 1: 'B', 2: 'B', 3: 'A' } }]);
+  });
+});

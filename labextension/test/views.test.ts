@@ -145,3 +145,85 @@ describe('QuizPanel', () => {
     panel.dispose();
   });
 });
+
+describe('QuizPanel: ordering, matching and case studies', () => {
+  const ORDER: IQuestion = {
+    id: 'q-order', topic: 'variants', type: 'ordering', choose: 3, scenario: 'Order them',
+    options: [{ key: 'A', text: 'a' }, { key: 'B', text: 'b' }, { key: 'C', text: 'c' }], notes_section: 's',
+    case: { id: 'c1', title: 'The claims pipeline', scenario: 'shared story', part: 1, parts: 2 }
+  };
+  const MATCH: IQuestion = {
+    id: 'q-match', topic: 'variants', type: 'matching', choose: 3, scenario: 'Match them',
+    options: [{ key: 'A', text: 'x' }, { key: 'B', text: 'y' }], notes_section: 's',
+    prompts: [{ key: '1', text: 'one' }, { key: '2', text: 'two' }, { key: '3', text: 'three' }]
+  };
+  function twoTypes(): IMlkitApi {
+    return {
+      ...api([]),
+      quiz: async id => ({ topic: id, title: 'T', questions: [ORDER, MATCH], warnings: [] }),
+      answer: async (_t, qid, chosen) => qid === 'q-order'
+        ? { question_id: qid, correct: false, chosen, answer: ['B', 'C', 'A'], warnings: [], options: [],
+            marks: { A: true, B: false, C: false },
+            steps: [
+              { key: 'B', text: 'b', place: 1, chosen_place: 2, in_place: false, why: 'first' },
+              { key: 'C', text: 'c', place: 2, chosen_place: 1, in_place: false, why: 'second' },
+              { key: 'A', text: 'a', place: 3, chosen_place: 3, in_place: true, why: 'last' }
+            ] }
+        : { question_id: qid, correct: false, chosen, answer: { 1: 'A', 2: 'B', 3: 'A' }, warnings: [], options: [],
+            prompts: [
+              { key: '1', text: 'one', match: 'A', chosen: 'A', correct: true, why: 'w1' },
+              { key: '2', text: 'two', match: 'B', chosen: 'B', correct: true, why: 'w2' },
+              { key: '3', text: 'three', match: 'A', chosen: 'B', correct: false, why: 'w3' }
+            ] }
+    };
+  }
+
+  it('an ordering item shows the case, a select per place, and after grading which steps were in place', async () => {
+    const model = new QuizModel(twoTypes(), 'variants');
+    const panel = new QuizPanel(model);
+    Widget.attach(panel, document.body);
+    await model.load();
+    expect(panel.node.querySelector('.mlkit-QuizPanel-case-title')!.textContent)
+      .toBe('Case study: The claims pipeline (question 1 of 2)');
+    const selects = () => [...panel.node.querySelectorAll<HTMLSelectElement>('.mlkit-place select')];
+    expect(selects()).toHaveLength(3);
+    const check = () => panel.node.querySelector<HTMLButtonElement>('button.mlkit-check')!;
+    ['C', 'B', 'A'].forEach((k, i) => {
+      const s = selects()[i];
+      s.value = k;
+      s.dispatchEvent(new Event('change'));
+    });
+    expect(model.placed).toEqual(['C', 'B', 'A']);
+    expect(check().disabled).toBe(false);
+    await model.submit();
+    expect(panel.node.querySelector('.mlkit-QuizPanel-verdict')!.textContent).toBe('Wrong: the right order is B → C → A.');
+    const rows = [...panel.node.querySelectorAll('.mlkit-pick-feedback p')].map(n => n.textContent);
+    expect(rows[0]).toBe('1. B (you put it 2.): b — first');
+    expect(rows[2]).toBe('3. A (in place): a — last');
+    expect(selects().every(s => s.disabled)).toBe(true);
+    panel.dispose();
+  });
+
+  it('a matching item shows prompts, responses and a select per prompt; the verdict counts wrong pairs', async () => {
+    const model = new QuizModel(twoTypes(), 'variants');
+    const panel = new QuizPanel(model);
+    Widget.attach(panel, document.body);
+    await model.load();
+    ['A', 'B', 'C'].forEach((k, i) => model.place(i, k));
+    await model.submit();
+    await model.next();
+    const selects = [...panel.node.querySelectorAll<HTMLSelectElement>('.mlkit-pair select')];
+    expect(selects).toHaveLength(3);
+    expect([...selects[0].options].map(o => o.value)).toEqual(['', 'A', 'B']);
+    ['A', 'B', 'B'].forEach((k, i) => {
+      const s = [...panel.node.querySelectorAll<HTMLSelectElement>('.mlkit-pair select')][i];
+      s.value = k;
+      s.dispatchEvent(new Event('change'));
+    });
+    expect(model.paired).toEqual({ 1: 'A', 2: 'B', 3: 'B' });
+    await model.submit();
+    expect(panel.node.querySelector('.mlkit-QuizPanel-verdict')!.textContent)
+      .toBe('Wrong: 1 of 3 pairs are wrong; every pair must be right.');
+    panel.dispose();
+  });
+});

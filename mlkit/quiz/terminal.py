@@ -1,6 +1,7 @@
 """The quiz in a terminal: ``mlkit quiz [TOPIC]`` runs :func:`run`.
 
-Reads answers such as ``B`` or ``a, c`` (case and spaces do not matter),
+Reads answers such as ``B`` or ``a, c`` (case and spaces do not matter), an
+order of steps such as ``C A B``, or pairs such as ``1B 2A 3C``,
 asks again on an invalid answer saying what is allowed, ``q`` quits early and
 end of input ends the quiz gracefully. After each answer it prints right or
 wrong and why every option is right or wrong; at the end, the score, which is
@@ -22,7 +23,7 @@ import textwrap
 
 from mlkit.quiz.session import QuizSession, Score
 
-__all__ = ["run", "parse_answer", "WIDTH"]
+__all__ = ["run", "parse_answer", "parse_order", "parse_pairs", "WIDTH"]
 
 #: Text is wrapped to this many columns.
 WIDTH = 88
@@ -64,6 +65,70 @@ def parse_answer(text: str, keys, choose: int) -> frozenset:
     return chosen
 
 
+def parse_order(text: str, keys) -> tuple:
+    """Step keys in order from ``text`` (``"C A B"``, ``"c,a,b"``, ``"CAB"``), each once, or ``ValueError``.
+
+    >>> parse_order("c, a b", ("A", "B", "C"))
+    ('C', 'A', 'B')
+    """
+    keys = tuple(keys)
+    tokens = [t.upper() for t in re.split(r"[\s,;/.>-]+", text.strip()) if t]
+    if len(tokens) == 1 and tokens[0].isalpha():
+        tokens = list(tokens[0])
+    for t in tokens:
+        if t not in keys:
+            raise ValueError(f"{t!r} is not a step; put all of {', '.join(keys)} in order, e.g. "
+                             f"{' '.join(reversed(keys))}")
+    twice = sorted({t for t in tokens if tokens.count(t) > 1})
+    if twice:
+        raise ValueError(f"step {twice[0]} appears more than once; put each of {', '.join(keys)} once")
+    if len(tokens) != len(keys):
+        missing = [k for k in keys if k not in tokens]
+        raise ValueError(f"{', '.join(missing)} still missing; put all of {', '.join(keys)} in order")
+    return tuple(tokens)
+
+
+def parse_pairs(text: str, prompt_keys, response_keys) -> dict:
+    """``{prompt: response}`` from ``text``: ``"1B 2A 3C"`` (or ``1=B``), or responses in prompt order (``"B A C"``).
+
+    Raises ``ValueError`` saying what is allowed when a prompt is missing,
+    repeated or unknown, or a response is not one of ``response_keys``.
+
+    >>> parse_pairs("1b 2=A 3:c", ("1", "2", "3"), ("A", "B", "C"))
+    {'1': 'B', '2': 'A', '3': 'C'}
+    """
+    prompts, responses = tuple(prompt_keys), tuple(response_keys)
+    body = text.strip()
+    how = (f"pair every prompt {', '.join(prompts)} with a response {', '.join(responses)}, "
+           f"e.g. {' '.join(p + responses[i % len(responses)] for i, p in enumerate(prompts))}")
+    if re.search(r"\d", body):
+        pairs = re.findall(r"(\d+)\s*[=:>-]?\s*([A-Za-z])\b", body)
+        leftover = re.sub(r"(\d+)\s*[=:>-]?\s*([A-Za-z])\b", "", body)
+        if re.sub(r"[\s,;/.]+", "", leftover):
+            raise ValueError(f"could not read {leftover.strip()!r}; {how}")
+    else:
+        letters = [t.upper() for t in re.split(r"[\s,;/.]+", body) if t]
+        if len(letters) == 1 and letters[0].isalpha():
+            letters = list(letters[0])
+        if len(letters) != len(prompts):
+            raise ValueError(f"{len(letters)} responses for {len(prompts)} prompts; {how}")
+        pairs = list(zip(prompts, letters))
+    out: dict = {}
+    for p, r in pairs:
+        r = r.upper()
+        if p not in prompts:
+            raise ValueError(f"{p!r} is not a prompt; {how}")
+        if r not in responses:
+            raise ValueError(f"{r!r} is not a response; {how}")
+        if p in out:
+            raise ValueError(f"prompt {p} is paired twice; {how}")
+        out[p] = r
+    missing = [p for p in prompts if p not in out]
+    if missing:
+        raise ValueError(f"prompt {', '.join(missing)} still without a response; {how}")
+    return out
+
+
 def _wrap(text: str, indent: str = "", subsequent: str | None = None) -> str:
     subsequent = indent if subsequent is None else subsequent
     paragraphs = [p for p in text.split("\n") if p.strip()] or [""]
@@ -73,11 +138,20 @@ def _wrap(text: str, indent: str = "", subsequent: str | None = None) -> str:
     )
 
 
-def _ask(question, stdin, stdout) -> frozenset:
-    if question.choose == 1:
-        prompt = f"Your answer (one of {', '.join(question.keys)}; q to quit): "
+def _ask(question, stdin, stdout):
+    if question.type == "ordering":
+        prompt = f"Your order (all of {', '.join(question.keys)}, first to last; q to quit): "
+        parse = lambda line: parse_order(line, question.keys)  # noqa: E731
+    elif question.type == "matching":
+        prompt = (f"Your pairs (e.g. 1{question.keys[0]} 2{question.keys[-1]} ..., one per prompt "
+                  f"{', '.join(question.prompt_keys)}; q to quit): ")
+        parse = lambda line: parse_pairs(line, question.prompt_keys, question.keys)  # noqa: E731
     else:
-        prompt = f"Your answer ({question.choose} of {', '.join(question.keys)}, comma-separated; q to quit): "
+        if question.choose == 1:
+            prompt = f"Your answer (one of {', '.join(question.keys)}; q to quit): "
+        else:
+            prompt = f"Your answer ({question.choose} of {', '.join(question.keys)}, comma-separated; q to quit): "
+        parse = lambda line: parse_answer(line, question.keys, question.choose)  # noqa: E731
     while True:
         stdout.write(prompt)
         stdout.flush()
@@ -88,7 +162,7 @@ def _ask(question, stdin, stdout) -> frozenset:
         if line.strip().lower() in _QUIT:
             raise _Quit("quit")
         try:
-            return parse_answer(line, question.keys, question.choose)
+            return parse(line)
         except ValueError as exc:
             stdout.write(_wrap(f"  {exc}.", subsequent="  ") + "\n")
 
@@ -97,15 +171,49 @@ def _show_question(session: QuizSession, stdout) -> None:
     q = session.current
     n = len(session.questions)
     header = f"Question {session.index + 1} of {n}  [{q.topic}]"
-    if q.choose > 1:
+    if q.type == "multiple":
         header += f"  (choose {q.choose})"
+    elif q.type == "ordering":
+        header += f"  (put {q.choose} steps in order)"
+    elif q.type == "matching":
+        header += f"  (match {q.choose} prompts)"
     stdout.write("\n" + header + "\n" + "-" * min(len(header), WIDTH) + "\n")
+    if q.case is not None:
+        part = q.case.question_ids.index(q.id) + 1
+        stdout.write(_wrap(f"Case study: {q.case.title} (question {part} of {len(q.case.question_ids)})") + "\n")
+        stdout.write(_wrap(q.case.scenario, indent="| ", subsequent="| ") + "\n\n")
     stdout.write(_wrap(q.scenario) + "\n\n")
+    if q.type == "matching":
+        stdout.write("Prompts:\n")
+        for p in q.prompts:
+            stdout.write(_wrap(p.text, indent=f"  {p.key}. ", subsequent="     ") + "\n")
+        stdout.write("Responses (each may be used once, several times or not at all):\n")
+    elif q.type == "ordering":
+        stdout.write("Steps:\n")
     for o in q.options:
         stdout.write(_wrap(o.text, indent=f"  {o.key}. ", subsequent="     ") + "\n")
 
 
 def _show_grade(question, grade, stdout) -> None:
+    if question.type == "ordering":
+        answer, chosen = " ".join(grade.answer), " ".join(grade.chosen)
+        stdout.write("\nRight.\n" if grade.correct else f"\nWrong: your order {chosen}; the right order is {answer}.\n")
+        for place, key in enumerate(grade.answer, 1):
+            mark = "in place" if grade.marks[key] else f"you put it {grade.chosen.index(key) + 1}."
+            head = f"  {place}. {key} ({mark}): "
+            stdout.write(_wrap(question.option(key).text + " - " + grade.explanations[key], indent=head,
+                               subsequent="     ") + "\n")
+        return
+    if question.type == "matching":
+        yours = dict(grade.chosen)
+        stdout.write("\nRight.\n" if grade.correct else
+                     f"\nWrong: {sum(not m for m in grade.marks.values())} of {len(grade.marks)} pairs are wrong "
+                     "(a matching item counts only when every pair is right).\n")
+        for p in question.prompts:
+            mark = "right" if grade.marks[p.key] else f"you chose {yours[p.key]}"
+            head = f"  {p.key} -> {p.match} ({mark}): "
+            stdout.write(_wrap(grade.explanations[p.key], indent=head, subsequent="     ") + "\n")
+        return
     answer = ", ".join(sorted(grade.answer))
     if grade.correct:
         stdout.write("\nRight.\n")
