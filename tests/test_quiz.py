@@ -116,9 +116,9 @@ def test_packaged_bank_topics_follow_study_order():
     bank = load_bank()
     order = topic_ids()
     assert bank.topics() == [t for t in order if t in set(bank.topics())]
-    assert [order.index(q.topic) for q in bank.questions()] == sorted(
-        order.index(q.topic) for q in bank.questions()
-    )
+    # a case study's questions stay together at the place of the case's topic
+    place = [order.index(q.case.topic if q.case else q.topic) for q in bank.questions()]
+    assert place == sorted(place)
 
 
 @pytest.mark.parametrize("topic", KIT_MINIMUM_TOPICS)
@@ -129,14 +129,18 @@ def test_packaged_bank_has_at_least_three_kit_questions(topic):
 
 def test_packaged_bank_holds_the_eight_notes_questions_with_their_topics():
     notes = {q.id: q.topic for q in load_bank() if q.source == "notes"}
-    assert notes == NOTES_QUESTIONS
+    assert NOTES_QUESTIONS.items() <= notes.items()  # the eight are there (topic pages may add more)
 
 
 def test_each_packaged_file_holds_only_its_topic():
     files = sorted(DATA.glob("*.yaml"))
     assert files
     for f in files:
-        topics = {q.topic for q in load_bank(f)}
+        bank = load_bank(f)
+        if f.stem == "cases":  # case studies span topics; every entry there is one
+            assert all(q.case is not None for q in bank)
+            continue
+        topics = {q.topic for q in bank}
         assert topics == {f.stem}, f.name
 
 
