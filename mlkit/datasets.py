@@ -366,6 +366,7 @@ def claims(
     facet: str = "customer_age_group",
     favoured: str = "25-45",
     bias: float = 0.0,
+    messy: bool = False,
     seed: int | None = 0,
 ) -> Dataset:
     """Insurance/payment claims for the fraud scenario: parameters in, a labelled :class:`Dataset` out.
@@ -388,16 +389,32 @@ def claims(
         >>> ds.truth["label_rate_by_facet"]["25-45"], ds.truth["label_rate_by_facet"]["65+"]
         (0.14, 0.24)
 
+    ``messy=True`` returns the raw export a data-preparation lesson starts
+    from (see :func:`_make_claims_messy`): the same claims (identical values
+    for the same seed) plus two columns, ``claim_date`` and ``submitted_hour``
+    (suspicious claims are sent at night more often: a non-monotone feature),
+    with missing values, duplicate rows, dates in three formats, currency
+    strings, numbers stored as text, spelling variants of categories and of
+    the label, and outliers. ``truth["messy"]`` records every injected
+    problem by *claim row* (the row's position in ``messy=False``; claim
+    ``CLM-000001`` is row 0)::
+
+        >>> raw = claims(500, messy=True, seed=0)
+        >>> raw.truth["messy"]["n_duplicate_rows"], raw.frame.shape
+        (15, (515, 9))
+
     Errors: ``n_rows`` outside [10, 5,000,000], ``seed`` not None or an int
     >= 0, ``suspicious_rate`` outside (0, 1), ``facet`` not one of
     customer_age_group/region/channel, ``favoured`` not a value of the facet,
-    ``bias`` that would push a facet's rate outside [0, 1].
+    ``bias`` that would push a facet's rate outside [0, 1], ``messy`` not a bool.
     """
     import numpy as np
     import pandas as pd
 
     n = _n_rows(n_rows)
     rng = _rng(seed)
+    if not isinstance(messy, bool):
+        raise TypeError(f"messy must be True or False, got {messy!r} ({type(messy).__name__})")
     s = check_float("suspicious_rate", suspicious_rate, 0.0, 1.0, low_open=True, high_open=True)
     facet = check_one_of("facet", facet, list(_CLAIM_CATEGORIES))
     shares = _CLAIM_CATEGORIES[facet]
@@ -479,17 +496,150 @@ def claims(
         "noise_columns": [c for c in _CLAIM_CATEGORIES if c != facet],
         "id_columns": ["claim_id"],
     }
+    description = (
+        f"{n:,} payment claims, {s:.0%} suspicious in expectation; the facet {facet} "
+        f"favours {favoured!r} by {b:+.3g} in suspicious rate"
+    )
+    if messy:
+        # a separate random stream: the clean columns keep their values for the seed
+        frame, truth["messy"] = _make_claims_messy(frame, _rng(seed, 1))
+        truth["time_columns"] = ["claim_date"]
+        description = "raw export (messy) of " + description
     return Dataset(
         name="claims",
         frame=frame,
         target="operation_status",
-        description=(
-            f"{n:,} payment claims, {s:.0%} suspicious in expectation; the facet {facet} "
-            f"favours {favoured!r} by {b:+.3g} in suspicious rate"
-        ),
+        description=description,
         truth=_plain(truth),
         seed=check_seed(seed),
     )
+
+
+#: Shares of the problems ``claims(messy=True)`` injects (of the unique claims).
+_MESS = {
+    "duplicates": 0.03,
+    "missing": {"payment_value": 0.04, "account_duration": 0.03, "region": 0.03},
+    "currency_strings": 0.15,
+    "outliers": 0.01,
+    "outlier_factor": 1000.0,
+    "spelling": {"region": 0.08, "channel": 0.08, "operation_status": 0.02},
+    "date_formats": {"%Y-%m-%d": 0.70, "%d/%m/%Y": 0.20, "%b %d %Y": 0.10},
+    "night_hours": [22, 23, 0, 1, 2, 3, 4],
+    "day_hours": list(range(7, 21)),
+    "night_share": {"suspicious": 0.6, "legitimate": 0.02},
+}
+_SPELLINGS = {
+    "north": ["North", "NORTH", " north", "north "],
+    "south": ["South", "SOUTH", " south", "south "],
+    "east": ["East", "EAST", " east", "east "],
+    "west": ["West", "WEST", " west", "west "],
+    "web": ["Web", "WEB", " web"],
+    "mobile_app": ["Mobile App", "mobile-app", "MOBILE_APP", "mobile app"],
+    "phone": ["Phone", "PHONE", "phone "],
+    "agent": ["Agent", "AGENT", " agent"],
+    "legitimate": ["Legitimate", "LEGITIMATE", "legitimate "],
+    "suspicious": ["Suspicious", "SUSPICIOUS", "suspicious "],
+}
+
+
+def _make_claims_messy(frame: "pandas.DataFrame", rng) -> tuple:
+    """The raw export of a clean claims frame: ``(messy frame, truth)``; the input is not mutated.
+
+    On the ``n`` clean claims, in this order: ``submitted_hour`` (0-23; a
+    suspicious claim is sent at night, 22:00-04:59, with probability 0.6, else
+    at a uniform hour; a legitimate one at night with probability 0.02, else
+    between 07:00 and 20:59) and ``claim_date`` (a day of 2025, written 70 %
+    ``%Y-%m-%d``, 20 % ``%d/%m/%Y``, 10 % ``%b %d %Y``); missing values
+    (payment 4 %, duration 3 %, region 3 %); 1 % of the claims have their
+    (present) ``payment_value`` multiplied by 1,000 (a misplaced decimal
+    separator); ``payment_value``
+    written as text, 15 % of it as currency (``"$1,234.56"``);
+    ``account_duration`` written as text; spelling variants of region (8 %),
+    channel (8 %) and the label (2 %). Then 3 % of the claims are repeated
+    (exact copies, each placed after its original). Every list of rows in the
+    truth holds claim rows (positions in the clean frame), sorted.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(frame)
+    out = frame.copy()
+    truth: dict[str, Any] = {"n_unique_claims": n}
+
+    def pick(share: float):
+        return _pick_rows(rng, np.arange(n), share)
+
+    suspicious = (frame["operation_status"] == "suspicious").to_numpy()
+    night, day = np.array(_MESS["night_hours"]), np.array(_MESS["day_hours"])
+    p_night = np.where(suspicious, _MESS["night_share"]["suspicious"], _MESS["night_share"]["legitimate"])
+    at_night = rng.random(n) < p_night
+    other = np.where(suspicious, rng.integers(24, size=n), day[rng.integers(len(day), size=n)])
+    out["submitted_hour"] = np.where(at_night, night[rng.integers(len(night), size=n)], other).astype(np.int64)
+
+    days = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(365, size=n), unit="D")
+    formats = list(_MESS["date_formats"])
+    fmt_of = rng.choice(len(formats), size=n, p=list(_MESS["date_formats"].values()))
+    dates = np.empty(n, dtype=object)
+    for k, fmt in enumerate(formats):
+        rows = fmt_of == k
+        dates[rows] = days[rows].strftime(fmt)
+    out.insert(1, "claim_date", dates)
+
+    payment = frame["payment_value"].to_numpy(dtype=float).copy()
+    missing = {col: pick(share) for col, share in _MESS["missing"].items()}
+    present = np.setdiff1d(np.arange(n), missing["payment_value"])
+    outliers = np.sort(rng.choice(present, size=int(round(_MESS["outliers"] * n)), replace=False))
+    payment[outliers] = np.round(payment[outliers] * _MESS["outlier_factor"], 2)
+    currency = np.sort(rng.choice(present, size=int(round(_MESS["currency_strings"] * len(present))),
+                                  replace=False))
+    text = np.array([f"{v:.2f}" for v in payment], dtype=object)
+    text[currency] = [f"${v:,.2f}" for v in payment[currency]]
+    text[missing["payment_value"]] = None
+    out["payment_value"] = pd.Series(text, index=out.index, dtype="str")
+    duration = frame["account_duration"].astype(str).to_numpy(dtype=object)
+    duration[missing["account_duration"]] = None
+    out["account_duration"] = pd.Series(duration, index=out.index, dtype="str")
+
+    spelled = {}
+    for col, share in _MESS["spelling"].items():  # rows whose value is present
+        rows = np.sort(rng.choice(np.setdiff1d(np.arange(n), missing.get(col, [])),
+                                  size=int(round(share * n)), replace=False))
+        values = out[col].to_numpy(dtype=object)
+        for i in rows:
+            variants = _SPELLINGS[values[i]]
+            values[i] = variants[rng.integers(len(variants))]
+        out[col] = pd.Series(values, index=out.index, dtype="str")
+        spelled[col] = rows.tolist()
+    region = out["region"].to_numpy(dtype=object)
+    region[missing["region"]] = None
+    out["region"] = pd.Series(region, index=out.index, dtype="str")
+
+    repeated = pick(_MESS["duplicates"])
+    copies = out.iloc[repeated]
+    # an original keeps its place; its copy goes at a random later place
+    key = np.concatenate([np.arange(n, dtype=float), repeated + rng.uniform(0.5, 1.0, len(repeated))
+                          * (n - repeated)])
+    out = pd.concat([out, copies], ignore_index=True).iloc[np.argsort(key, kind="stable")]
+    out = out.reset_index(drop=True)
+
+    truth.update({
+        "n_duplicate_rows": int(len(repeated)),
+        "duplicate_claim_rows": repeated.tolist(),
+        "missing": {col: rows.tolist() for col, rows in missing.items()},
+        "outliers": {"payment_value": {"rows": outliers.tolist(), "factor": _MESS["outlier_factor"]}},
+        "currency_strings": {"payment_value": currency.tolist()},
+        "numbers_as_text": ["payment_value", "account_duration"],
+        "date_formats": {fmt: int((fmt_of == k).sum()) for k, fmt in enumerate(formats)},
+        "date_format_rows": {fmt: np.flatnonzero(fmt_of == k).tolist()
+                             for k, fmt in enumerate(formats) if k > 0},
+        "spelling_variants": spelled,
+        "submitted_hour": {
+            "night_hours": list(_MESS["night_hours"]),
+            "night_share": dict(_MESS["night_share"]),
+            "otherwise": {"suspicious": "uniform over 0-23", "legitimate": "uniform over 7-20"},
+        },
+    })
+    return out, truth
 
 
 # --------------------------------------------------------------------------

@@ -136,11 +136,23 @@ def _first_quiz_topic() -> str:
     return "variants"  # has at least 4 questions (mlkit.quiz.bank's own doctest)
 
 
-def _right(question) -> list:
+def _right(question):
+    """The right answer in the JSON shape the route takes for the question's type."""
+    if question.type == "ordering":
+        return list(question.answer)
+    if question.type == "matching":
+        return dict(question.answer)
     return sorted(question.answer)
 
 
-def _wrong(question) -> list:
+def _wrong(question):
+    if question.type == "ordering":
+        return list(reversed(question.answer))
+    if question.type == "matching":
+        pairs = dict(question.answer)
+        first = question.prompt_keys[0]
+        pairs[first] = next(k for k in question.keys if k != pairs[first])
+        return pairs
     wrong = [k for k in question.keys if k not in question.answer]
     return sorted(question.answer)[1:] + wrong[:1] if question.choose > 1 else wrong[:1]
 

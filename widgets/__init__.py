@@ -24,6 +24,17 @@ _WHERE = {
     "StudyMap": "widgets.study_map",
     "DatasetExplorer": "widgets.datasets",
     "InferenceModeExplorer": "widgets.inference",
+    "PickList": "widgets.base",
+    "CleaningPipelineToggler": "widgets.prep",
+    "ChartChooser": "widgets.visuals",
+    "InputModeExplorer": "widgets.input_modes",
+    "TuningRace": "widgets.tuning",
+    "TrafficSplitter": "widgets.variants",
+    "RolloutSimulator": "widgets.variants",
+    "MultiModelCacheExplorer": "widgets.scaling",
+    "ScalingWeek": "widgets.scaling",
+    "BiasExplorer": "widgets.clarify",
+    "ShapExplorer": "widgets.clarify",
 }
 
 __all__ = sorted(_WHERE)

@@ -16,7 +16,13 @@ What is here, by SageMaker name:
   that speaks ``InvokeEndpoint``/``InvokeEndpointAsync`` (boto3's
   ``sagemaker-runtime`` client works against it unchanged) and the container
   contract (``/ping``, ``/invocations``);
-* :func:`run_transform`: batch transform over files in the local bucket.
+* :func:`run_transform`: batch transform over files in the local bucket;
+* production and shadow variants on the same endpoint, weight updates and
+  deployment guardrails in simulated time (:class:`VariantEndpoint`,
+  :func:`simulate_rollout`; topic 06);
+* multi-model endpoints, inference components with adapters, and
+  autoscaling (:class:`MultiModelEndpoint`, :class:`ComponentEndpoint`,
+  :func:`simulate_scaling`; topic 07).
 
 Names are imported on first use, so ``import mlkit.inference`` stays cheap.
 
@@ -66,6 +72,36 @@ _WHERE = {
     "run_transform": "batch",
     "TransformSummary": "batch",
     "RecordTooLargeError": "batch",
+    # production and shadow variants (topic 06)
+    "VariantEndpoint": "variants",
+    "ShadowComparison": "variants",
+    "UpdateEndpointWeightsAndCapacities": "variants",
+    "split_table": "variants",
+    # deployment guardrails (topic 06)
+    "CapacitySize": "deployment",
+    "TrafficRoutingConfig": "deployment",
+    "BlueGreenUpdatePolicy": "deployment",
+    "CloudWatchAlarm": "deployment",
+    "DeploymentConfig": "deployment",
+    "UpdateEndpoint": "deployment",
+    "ModelHealth": "deployment",
+    "RolloutResult": "deployment",
+    "simulate_rollout": "deployment",
+    "compare_policies": "deployment",
+    # multi-model endpoints, inference components, autoscaling (topic 07)
+    "MultiModelEndpoint": "multimodel",
+    "ModelCache": "multimodel",
+    "simulate_cache": "multimodel",
+    "InferenceComponent": "components",
+    "ComponentEndpoint": "components",
+    "train_adapter": "components",
+    "compare_adapters": "components",
+    "ScalableTarget": "autoscaling",
+    "TargetTrackingPolicy": "autoscaling",
+    "ScheduledAction": "autoscaling",
+    "Schedule": "autoscaling",
+    "simulate_scaling": "autoscaling",
+    "compare_scaling": "autoscaling",
 }
 
 __all__ = sorted(_WHERE)

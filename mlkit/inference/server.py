@@ -145,6 +145,18 @@ class ServiceUnavailable(InvocationError):
     code, status = "ServiceUnavailable", 503
 
 
+def _cumulative_weights(weights: Sequence[float]) -> list:
+    """The routing table: cumulative shares, exactly 1.0 from the last positive weight on.
+
+    A draw u in [0, 1) then never lands on a zero-weight variant, not even
+    through rounding of the last share.
+    """
+    total = float(sum(weights))
+    cum = list(itertools.accumulate(float(w) / total for w in weights))
+    last = max(i for i, w in enumerate(weights) if w > 0)
+    return cum[:last] + [1.0] * (len(cum) - last)
+
+
 # -- the objects -----------------------------------------------------------------
 @dataclass
 class ProductionVariant:
@@ -156,6 +168,9 @@ class ProductionVariant:
     never unpickled). ``InitialVariantWeight`` (>= 0) sets the share of
     un-targeted traffic: weight / sum of weights. ``output`` is ``"predict"``
     or ``"predict_proba"``; ``trusted`` lists skops types to trust.
+    ``InitialInstanceCount`` (>= 1) and ``InstanceType`` are what
+    ``CreateEndpointConfig`` provisions; locally they size the fleets of a
+    deployment simulation (:mod:`mlkit.inference.deployment`).
 
     >>> ProductionVariant("bad name", model=None)
     Traceback (most recent call last):
@@ -168,6 +183,8 @@ class ProductionVariant:
     InitialVariantWeight: float = 1.0
     output: str = "predict"
     trusted: Sequence[str] | None = None
+    InitialInstanceCount: int = 1
+    InstanceType: str = "ml.m5.large"
 
     def __post_init__(self):
         if not isinstance(self.VariantName, str) or not _VARIANT_NAME.match(self.VariantName):
@@ -176,6 +193,10 @@ class ProductionVariant:
                 f"got {self.VariantName!r}"
             )
         check_float("InitialVariantWeight", self.InitialVariantWeight, low=0.0)
+        check_int("InitialInstanceCount", self.InitialInstanceCount, low=1)
+        if not isinstance(self.InstanceType, str) or not re.fullmatch(r"ml\.[a-z0-9-]+\.[a-z0-9]+", self.InstanceType):
+            raise ValueError(f"InstanceType must be a SageMaker ML instance type such as 'ml.m5.large', "
+                             f"got {self.InstanceType!r}")
         self._serving: ServingModel | None = None
         self._loading = False  # True while a server loads it in the background
 
@@ -236,6 +257,18 @@ class AsyncInvocation:
     FailureLocation: str
 
 
+def wait_until_done(q: queue.Queue, timeout: float | None = None) -> bool:
+    """Block until every item put on ``q`` is marked done (``task_done``); False on timeout."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with q.all_tasks_done:
+        while q.unfinished_tasks:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return False
+            q.all_tasks_done.wait(remaining)
+    return True
+
+
 class _AsyncWorkers:
     """A bounded queue and worker threads for asynchronous invocations; ``stop()`` drains and joins."""
 
@@ -272,14 +305,7 @@ class _AsyncWorkers:
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every queued job is done; False on timeout."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self.queue.all_tasks_done:
-            while self.queue.unfinished_tasks:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return False
-                self.queue.all_tasks_done.wait(remaining)
-        return True
+        return wait_until_done(self.queue, timeout)
 
     def stop(self) -> None:
         for _ in self.threads:
@@ -312,6 +338,10 @@ class LocalEndpoint:
     b'7.0\\n7.0\\n'
     """
 
+    #: Log a model's exception with its traceback (a shadow's endpoint turns this off: its errors are logged
+    #: in the shadow log, and formatting them would cost the callers' requests CPU time).
+    log_model_errors: bool = True
+
     def __init__(self, name: str, variants: Sequence[ProductionVariant], *, seed=None, async_config=None,
                  store=None, hooks: Sequence[Callable[[Invocation], Any]] = (), max_async_queue: int = 256):
         self.name = name
@@ -340,7 +370,10 @@ class LocalEndpoint:
             raise ValueError(f"the sum of InitialVariantWeight must be > 0, got {total}")
         check_int("max_async_queue", max_async_queue, low=1)
         self._by_name = {v.VariantName: v for v in self.variants}
-        self._cum = list(itertools.accumulate(float(v.InitialVariantWeight) / total for v in self.variants))
+        self._weights = {v.VariantName: float(v.InitialVariantWeight) for v in self.variants}
+        self._instance_counts = {v.VariantName: int(v.InitialInstanceCount) for v in self.variants}
+        self._cum = _cumulative_weights(list(self._weights.values()))
+        self._update_lock = threading.Lock()
         self._rng = make_rng(seed)
         self._rng_lock = threading.Lock()
         self._async: _AsyncWorkers | None = None
@@ -397,9 +430,66 @@ class LocalEndpoint:
             return v
         if len(self.variants) == 1:
             return self.variants[0]
+        cum = self._cum  # one read: update_weights_and_capacities swaps the whole table
         with self._rng_lock:
             u = self._rng.random()
-        return self.variants[min(bisect.bisect_right(self._cum, u), len(self.variants) - 1)]
+        return self.variants[min(bisect.bisect_right(cum, u), len(self.variants) - 1)]
+
+    @property
+    def current_weights(self) -> dict:
+        """The live weight of every variant (``InitialVariantWeight`` until an update changes it)."""
+        return dict(self._weights)
+
+    @property
+    def current_instance_counts(self) -> dict:
+        """The live instance count of every variant."""
+        return dict(self._instance_counts)
+
+    def update_weights_and_capacities(self, DesiredWeightsAndCapacities: Sequence[dict]) -> dict:
+        """``UpdateEndpointWeightsAndCapacities`` on the live endpoint: no restart, no dropped request.
+
+        In: a list of ``{"VariantName", "DesiredWeight" (>= 0), "DesiredInstanceCount" (>= 1)}``
+        (either number may be left out). The new routing table replaces the old
+        one in a single assignment, so the next request routes by the new
+        weights and requests in flight finish on the variant they were sent
+        to. Returns ``{"EndpointArn": ...}``. Raises ``ValueError`` (nothing
+        changes) for an empty list, an unknown or repeated VariantName, a
+        negative weight, an instance count < 1, or weights that would all be 0.
+        """
+        if isinstance(DesiredWeightsAndCapacities, dict) or not isinstance(DesiredWeightsAndCapacities, (list, tuple)):
+            raise TypeError("DesiredWeightsAndCapacities must be a list of dicts with VariantName, DesiredWeight "
+                            f"and/or DesiredInstanceCount, got {type(DesiredWeightsAndCapacities).__name__}")
+        if not DesiredWeightsAndCapacities:
+            raise ValueError("DesiredWeightsAndCapacities must name at least one variant, got []")
+        with self._update_lock:
+            weights, counts, seen = dict(self._weights), dict(self._instance_counts), set()
+            for i, item in enumerate(DesiredWeightsAndCapacities):
+                if not isinstance(item, dict):
+                    raise TypeError(f"DesiredWeightsAndCapacities[{i}] must be a dict, got {type(item).__name__}")
+                unknown = set(item) - {"VariantName", "DesiredWeight", "DesiredInstanceCount"}
+                if unknown:
+                    raise ValueError(f"DesiredWeightsAndCapacities[{i}] has unknown keys {sorted(unknown)}; allowed: "
+                                     "VariantName, DesiredWeight, DesiredInstanceCount")
+                name = item.get("VariantName")
+                if name not in self._by_name:
+                    raise ValueError(f"DesiredWeightsAndCapacities[{i}].VariantName must be a variant of endpoint "
+                                     f"{self.name} ({list(self._by_name)}), got {name!r}")
+                if name in seen:
+                    raise ValueError(f"DesiredWeightsAndCapacities names variant {name!r} twice; name each once")
+                seen.add(name)
+                if item.get("DesiredWeight") is not None:
+                    weights[name] = check_float(f"DesiredWeightsAndCapacities[{i}].DesiredWeight",
+                                                item["DesiredWeight"], low=0.0)
+                if item.get("DesiredInstanceCount") is not None:
+                    counts[name] = check_int(f"DesiredWeightsAndCapacities[{i}].DesiredInstanceCount",
+                                             item["DesiredInstanceCount"], low=1)
+            if sum(weights.values()) <= 0:
+                raise ValueError(f"DesiredWeight values would all be 0 ({weights}); at least one variant "
+                                 "must keep a weight > 0")
+            cum = _cumulative_weights([weights[v.VariantName] for v in self.variants])
+            self._weights, self._instance_counts = weights, counts
+            self._cum = cum  # the swap: one assignment, read once per request by route()
+        return {"EndpointArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT_ID}:endpoint/{self.name.lower()}"}
 
     def resolve_model(self, inv: Invocation, variant: ProductionVariant) -> ServingModel:
         """The model that answers ``inv`` on ``variant`` (multi-model endpoints override this)."""
@@ -433,7 +523,8 @@ class LocalEndpoint:
         except PayloadError as exc:
             raise ValidationError(str(exc)) from None
         except Exception as exc:
-            log.exception("model of variant %s raised", variant.VariantName)
+            if self.log_model_errors:
+                log.exception("model of variant %s raised", variant.VariantName)
             original = f"{type(exc).__name__}: {exc}"
             raise ModelError(
                 f'Received server error (500) from {variant.VariantName} with message "{original}". '
@@ -586,7 +677,8 @@ _RUNTIME_PATH = re.compile(r"^/endpoints/([^/]+)/(invocations|async-invocations)
 class _App:
     """Maps HTTP requests onto endpoints (shared by the in-process server and worker processes)."""
 
-    def __init__(self, endpoints: Sequence[LocalEndpoint]):
+    def __init__(self, endpoints: Sequence[LocalEndpoint], control_plane: bool = True):
+        self.control_plane = control_plane  # False when several processes serve: an update would reach one
         self.endpoints = {e.name: e for e in endpoints}
         self.default = endpoints[0]
         self._ids = itertools.count(1)
@@ -602,6 +694,8 @@ class _App:
             return Response(200 if ok else 503, [("Content-Type", "text/plain")], b"\n" if ok else b"loading\n")
         if path == "/invocations":
             return self._container(req)
+        if path == "/" and req.headers.get("x-amz-target", "").startswith("SageMaker."):
+            return self._control_plane(req, rid)
         m = _RUNTIME_PATH.match(path)
         if m is None:
             return Response(404, [("Content-Type", "text/plain")], f"no route for {req.method} {path}\n".encode())
@@ -650,6 +744,31 @@ class _App:
         headers = [("Content-Type", "application/json"), ("X-Amzn-SageMaker-OutputLocation", a.OutputLocation),
                    ("X-Amzn-SageMaker-FailureLocation", a.FailureLocation), ("x-amzn-RequestId", rid)]
         return Response(202, headers, json.dumps({"InferenceId": a.InferenceId}).encode())
+
+    def _control_plane(self, req: Request, rid: str) -> Response:
+        """The ``sagemaker`` client's JSON 1.1 calls this server implements: UpdateEndpointWeightsAndCapacities."""
+        op = req.headers.get("x-amz-target", "")[len("SageMaker."):]
+
+        def error(status, code, message):
+            return Response(status, [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", rid)],
+                            json.dumps({"__type": code, "message": message}).encode())
+
+        if op != "UpdateEndpointWeightsAndCapacities":
+            return error(400, "UnknownOperationException", f"this local server implements only "
+                         f"UpdateEndpointWeightsAndCapacities of the sagemaker API, not {op}")
+        if not self.control_plane:
+            return error(400, "ValidationException", "UpdateEndpointWeightsAndCapacities needs workers=1: "
+                         "with several server processes an update would reach only one of them")
+        try:
+            params = json.loads(req.body or b"{}")
+            ep = self.endpoints.get(params.get("EndpointName"))
+            if ep is None:
+                return error(400, "ValidationException", f"Could not find endpoint {params.get('EndpointName')!r}.")
+            out = ep.update_weights_and_capacities(params.get("DesiredWeightsAndCapacities"))
+        except (ValueError, TypeError) as exc:
+            return error(400, "ValidationException", str(exc))
+        return Response(200, [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", rid)],
+                        json.dumps(out).encode())
 
     def _container(self, req: Request) -> Response:
         """``POST /invocations``: the container contract, plain status codes, no 6 MB cap (batch transform)."""
@@ -740,7 +859,8 @@ class EndpointServer:
         try:
             if self.workers > 1:
                 self._start_workers(port)
-            self._thread = ServerThread(_App(self.endpoints), sock, max_body=HTTP_MAX_BODY).start()
+            self._thread = ServerThread(_App(self.endpoints, control_plane=self.workers == 1), sock,
+                                        max_body=HTTP_MAX_BODY).start()
         except BaseException:
             sock.close()
             self._stop_workers()
@@ -864,7 +984,7 @@ def _worker_main(specs, host, port, conn, seed_offset):  # pragma: no cover - ru
             ep._async_paths = lambda out=out, fail=fail: (out, fail)
             endpoints.append(ep.load())
         sock = _bind(host, port, reuse_port=True)
-        thread = ServerThread(_App(endpoints), sock, max_body=HTTP_MAX_BODY).start()
+        thread = ServerThread(_App(endpoints, control_plane=False), sock, max_body=HTTP_MAX_BODY).start()
     except BaseException as exc:
         conn.send(f"{type(exc).__name__}: {exc}")
         return

@@ -1,0 +1,67 @@
+"""The input-mode explorer: set controls, read the job's numbers, see refused combinations in the banner."""
+
+import pytest
+
+from mlkit.storage import LocalBucketStore
+from widgets.input_modes import InputModeExplorer
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return LocalBucketStore(tmp_path_factory.mktemp("bucket"))
+
+
+def test_switching_to_file_mode_fills_the_disk_gauge(store):
+    w = InputModeExplorer(scenario="many-small-random", mode="Pipe", store=store)
+    assert w.result.peak_disk_bytes < 1e6 and w._artists["disk"].get_height() < 0.01
+    w.controls["mode"].value = "File"
+    assert w.result.peak_disk_bytes >= 100e9
+    # the gauge shows the data set as a share of the volume the job was given
+    assert w._artists["disk"].get_height() == pytest.approx(100 * w.result.peak_disk_bytes / w.result.volume_bytes)
+    assert "download before training" in w.table.value
+
+
+def test_a_new_workload_brings_its_shape_and_computes_once(store, monkeypatch):
+    w = InputModeExplorer(scenario="large-sequential", mode="FastFile", store=store)
+    calls = []
+    original = w.compute
+    monkeypatch.setattr(w, "compute", lambda **v: calls.append(v) or original(**v))
+    w.controls["scenario"].value = "many-small-random"
+    assert len(calls) == 1
+    assert calls[0]["n_files"] == 1_000_000 and calls[0]["file_MB"] == pytest.approx(0.1)
+    assert w.result.bytes_read == pytest.approx(20e9, rel=0.01)  # a random 20% of 100 GB
+
+
+def test_fsx_with_pipe_shows_the_rule_and_keeps_the_last_result(store):
+    w = InputModeExplorer(scenario="many-small-random", mode="Pipe", storage="s3", store=store)
+    before = w.result
+    w.controls["storage"].value = "fsx-lustre"
+    assert "InputMode must be 'File' for FSx for Lustre" in w.error
+    assert w.result is before
+    w.controls["mode"].value = "File"
+    assert w.error is None and w.result.download_time_s == 0.0
+
+
+def test_the_timeline_is_redrawn_in_place_with_one_bar_set_per_row(store):
+    w = InputModeExplorer(scenario="many-small-random", mode="File", store=store)
+    fig, bars = w.figure, w._artists["bars"]
+    assert len(bars[0].get_paths()) > 0  # File mode: a download before training
+    w.controls["mode"].value = "FastFile"
+    assert w.figure is fig and w._artists["bars"] is bars
+    # FastFile only lists before training: 1,000 LIST pages of 0.1 s out of the whole job
+    first_row = bars[0].get_paths()
+    assert len(first_row) == 1
+    assert first_row[0].vertices[:, 0].max() == pytest.approx(100 * 100.0 / w.result.total_time_s, rel=0.05)
+
+
+def test_more_files_make_file_mode_start_later(store):
+    w = InputModeExplorer(scenario="many-small-random", mode="File", store=store)
+    before = w.result.time_to_first_batch_s
+    w.controls["n_files"].value = 2_000_000
+    assert w.result.time_to_first_batch_s == pytest.approx(2 * before, rel=0.05)  # the download doubles
+
+
+def test_a_bad_file_count_shows_the_engine_message(store):
+    w = InputModeExplorer(scenario="many-small-random", store=store)
+    w.controls["n_files"].value = 0
+    assert "n_files must be an integer >= 1" in w.error

@@ -1,0 +1,48 @@
+"""Scaling widgets: set controls, read results, see bad input in the banner, redraw in place."""
+
+from widgets.scaling import MultiModelCacheExplorer, ScalingWeek
+
+
+def test_a_bigger_budget_raises_the_hit_rate():
+    w = MultiModelCacheExplorer(n_models=200, memory_budget_mb=500, model_mb=100)
+    small = w.result.hit_rate
+    w.controls["memory_budget_mb"].value = 10_000  # 100 of 200 models fit instead of 5
+    assert w.result.hit_rate > small + 0.2
+    assert "hit rate" in w.table.value.lower()
+
+
+def test_budget_below_one_model_shows_the_engine_message():
+    w = MultiModelCacheExplorer(n_models=50, memory_budget_mb=1000, model_mb=100)
+    before = w.result
+    w.set(memory_budget_mb=50)
+    assert "memory_budget_mb must hold at least one model" in w.error and w.result is before
+
+
+def test_cache_figure_bars_follow_the_result():
+    w = MultiModelCacheExplorer(n_models=100, memory_budget_mb=1000, model_mb=100)
+    bars = w._lat_bars
+    w.controls["skew"].value = 2.0
+    assert w._lat_bars is bars and w._hit_bar[0].get_height() == w.result.hit_rate
+
+
+def test_turning_target_tracking_on_changes_the_fleet():
+    w = ScalingWeek(target_tracking=False, scheduled=False, initial_instances=4)
+    assert w.result.summary.name == "none" and w.result.timeline["instances"].eq(4).all()
+    w.controls["target_tracking"].value = True
+    assert w.result.summary.name == "target tracking" and w.result.summary.scale_outs > 0
+
+
+def test_min_above_max_shows_the_engine_message():
+    w = ScalingWeek()
+    w.set(min_capacity=8, max_capacity=3)
+    assert "MinCapacity must be <= MaxCapacity" in w.error
+    w.set(min_capacity=1)
+    assert w.error is None
+
+
+def test_scaling_line_is_updated_in_place():
+    w = ScalingWeek(scheduled=False)
+    line = w._inst
+    w.controls["target_value"].value = 2000.0
+    assert w._inst is line
+    assert list(line.get_ydata()) == w.result.timeline["billed_instances"].tolist()
