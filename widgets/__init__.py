@@ -35,6 +35,7 @@ _WHERE = {
     "ScalingWeek": "widgets.scaling",
     "BiasExplorer": "widgets.clarify",
     "ShapExplorer": "widgets.clarify",
+    "DriftDashboard": "widgets.monitor",
 }
 
 __all__ = sorted(_WHERE)
