@@ -24,7 +24,7 @@ _USAGE_STUDY = "usage: %study  |  %study done NOTEBOOK"
 
 @magics_class
 class MlkitMagics(Magics):
-    """``%quiz`` and ``%study``; each returns the widget it shows (or None)."""
+    """``%quiz``, ``%exam`` and ``%study``; each displays its widget."""
 
     @line_magic
     def quiz(self, line: str = ""):
@@ -36,6 +36,17 @@ class MlkitMagics(Magics):
             raise ValueError(f"%quiz takes at most one topic, got {line!r}")
         widget = Quiz(parts[0] if parts else None)
         display(widget)
+        return None
+
+    @line_magic
+    def exam(self, line: str = ""):
+        """%exam [N]: a timed practice exam of N questions (default 65) across every topic."""
+        from widgets import PracticeExamWidget
+
+        parts = shlex.split(line)
+        if len(parts) > 1 or (parts and not parts[0].isdigit()):
+            raise ValueError(f"usage: %exam [NUMBER_OF_QUESTIONS]; got {line!r}")
+        display(PracticeExamWidget(int(parts[0]) if parts else 65))
         return None
 
     @line_magic

@@ -4,6 +4,7 @@
 
     mlkit lab [--dir DIR] [--port N] [--no-browser] [-- JUPYTER ARGS]
     mlkit topics [--json] [--exam]
+    mlkit exam [--questions N] [--minutes M] [--seed S]
     mlkit quiz [TOPIC] [--shuffle] [--seed N]
     mlkit serve MODEL [--name NAME] [--host 127.0.0.1] [--port 8080] ...
 
@@ -53,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("topic", nargs="?", default=None, help="a topic id (default: every topic)")
     quiz.add_argument("--shuffle", action="store_true", help="shuffle the questions")
     quiz.add_argument("--seed", type=int, default=None, help="seed for --shuffle")
+
+    exam = sub.add_parser("exam", help="a timed practice exam across every topic, graded at the end")
+    exam.add_argument("--questions", type=int, default=65, help="how many questions (default 65, as the exam)")
+    exam.add_argument("--minutes", type=float, default=None, help="time limit (default two minutes a question)")
+    exam.add_argument("--seed", type=int, default=None, help="same seed, same questions")
 
     # `mlkit serve ...` is handed to mlkit.inference.server.serve_main whole (see main); listed for --help.
     sub.add_parser("serve", help="serve a model on a local SageMaker-style endpoint (mlkit serve --help)")
@@ -145,6 +151,13 @@ def _run_topics(args) -> int:
     return 0
 
 
+def _run_exam_cmd(args) -> int:
+    from mlkit.quiz import terminal
+
+    terminal.run_exam(args.questions, seed=args.seed, minutes=args.minutes)
+    return 0
+
+
 def _run_quiz(args) -> int:
     from mlkit.progress import Progress
     from mlkit.quiz import terminal
@@ -172,7 +185,7 @@ def main(argv=None) -> int:
             parser.print_help()
             return 0
         command = args.command
-        handlers = {"lab": _run_lab, "topics": _run_topics, "quiz": _run_quiz}
+        handlers = {"lab": _run_lab, "topics": _run_topics, "quiz": _run_quiz, "exam": _run_exam_cmd}
 
         def run():
             return handlers[command](args)

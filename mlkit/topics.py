@@ -85,7 +85,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic("ledger", 16, "The claims ledger", "16_claims_ledger.ipynb",
           ("every measurable claim of the notes, tested",)),
     Topic("exam", 17, "Practice exam", "17_practice_exam.ipynb",
-          ("MLA-C01 style questions",)),
+          ("MLA-C01 style questions", "domain weights", "timed, graded at the end"),
+          "PracticeExamWidget"),
 )
 
 _BY_ID = {t.id: t for t in TOPICS}

@@ -109,7 +109,15 @@ def test_quiz_in_the_terminal_grades_answers_and_records_the_score(tmp_path):
     from mlkit.quiz import load_bank
 
     questions = load_bank().questions("variants")
-    answers = "".join(",".join(sorted(q.answer)) + "\n" for q in questions)
+
+    def typed(q):  # what a learner types for each question type
+        if q.type == "ordering":
+            return " ".join(q.answer)
+        if q.type == "matching":
+            return " ".join(f"{p}{r}" for p, r in q.answer)
+        return ",".join(sorted(q.answer))
+
+    answers = "".join(typed(q) + "\n" for q in questions)
     env = {**os.environ, "MLKIT_HOME": str(tmp_path)}
     out = subprocess.run([MLKIT, "quiz", "variants"], input=answers, capture_output=True,
                          text=True, timeout=60, env=env)
@@ -117,6 +125,17 @@ def test_quiz_in_the_terminal_grades_answers_and_records_the_score(tmp_path):
     n = len(questions)
     assert f"{n}/{n}" in out.stdout
     assert Progress(tmp_path / "progress.json").quiz_scores()["variants"]["best"] == (n, n)
+
+
+def test_exam_in_the_terminal_runs_and_records_the_score(tmp_path):
+    from mlkit.progress import Progress
+
+    env = {**os.environ, "MLKIT_HOME": str(tmp_path)}
+    out = subprocess.run([MLKIT, "exam", "--questions", "3", "--seed", "0"], input="q\n", capture_output=True,
+                         text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "Practice exam: 3 questions, 6 minutes" in out.stdout and "Score: 0/3 (0 %), 0 answered" in out.stdout
+    assert "exam" not in Progress(tmp_path / "progress.json").quiz_scores()  # nothing answered, nothing recorded
 
 
 def test_serve_with_a_missing_model_is_a_clear_error_with_exit_code_2(tmp_path):

@@ -30,6 +30,17 @@ def test_quiz_magic_with_an_unknown_topic_names_it(shell):
         shell.run_line_magic("quiz", "nlp")
 
 
+def test_exam_magic_shows_a_practice_exam_of_the_given_size(shell):
+    shell.run_line_magic("exam", "7")
+    (w,) = shell.shown
+    assert type(w).__name__ == "PracticeExamWidget" and len(w.exam.questions) == 7
+
+
+def test_exam_magic_refuses_a_count_that_is_not_a_number(shell):
+    with pytest.raises(ValueError, match="usage: %exam"):
+        shell.run_line_magic("exam", "many")
+
+
 def test_study_magic_shows_the_study_map(shell):
     shell.run_line_magic("study", "")
     (w,) = shell.shown

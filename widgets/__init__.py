@@ -36,6 +36,7 @@ _WHERE = {
     "BiasExplorer": "widgets.clarify",
     "ShapExplorer": "widgets.clarify",
     "DriftDashboard": "widgets.monitor",
+    "PracticeExamWidget": "widgets.exam",
 }
 
 __all__ = sorted(_WHERE)

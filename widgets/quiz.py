@@ -18,6 +18,89 @@ def _ordinal(n: int) -> str:
     return f"{n}{'st' if n == 1 else 'nd' if n == 2 else 'rd' if n == 3 else 'th'}"
 
 
+def choice_control(question):
+    """The answer control for a question of any type (shared by the quiz and the practice exam).
+
+    Radio buttons (single), checkboxes (multiple), a dropdown per place
+    (ordering) or per prompt (matching).
+    """
+    keys = list(question.keys)
+    if question.type == "multiple":
+        return CheckboxGroup(keys)
+    if question.type == "ordering":
+        return PickList([_ordinal(i) for i in range(1, len(keys) + 1)], keys)
+    if question.type == "matching":
+        return PickList(question.prompt_keys, keys)
+    return ipywidgets.RadioButtons(options=keys, value=None, orientation="horizontal")
+
+
+def answer_from_control(question, value):
+    """A control's value as the answer :meth:`Question.grade` takes (places or prompts left empty are left out)."""
+    if question.type == "ordering":
+        return [k for k in value if k is not None]
+    if question.type == "matching":
+        return {p: r for p, r in zip(question.prompt_keys, value) if r is not None}
+    return () if value is None else value
+
+
+def control_value(q, *keys):
+    """The :func:`choice_control` value that answers ``q`` with ``keys`` (see :meth:`Quiz.select`)."""
+    if len(keys) == 1 and not isinstance(keys[0], str):
+        keys = tuple(keys[0].items()) if isinstance(keys[0], dict) else tuple(keys[0])
+    if q.type == "matching":
+        if keys and all(isinstance(k, (tuple, list)) for k in keys):
+            given = {str(p): str(r).strip().upper() for p, r in keys}
+        else:
+            given = dict(zip(q.prompt_keys, (str(k).strip().upper() for k in keys)))
+        for p in given:
+            if p not in q.prompt_keys:
+                raise ValueError(f"prompt must be one of {', '.join(q.prompt_keys)}; got {p!r}")
+        return tuple(given.get(p) for p in q.prompt_keys)
+    picked = []
+    for key in keys:
+        k = key.strip().upper() if isinstance(key, str) else key
+        if k not in q.keys:
+            raise ValueError(f"option key must be one of {', '.join(q.keys)}; got {key!r}")
+        picked.append(k)
+    if q.type == "ordering":
+        if len(picked) > len(q.keys):
+            raise ValueError(f"question {q.id!r} has {len(q.keys)} steps; got {len(picked)}")
+        return tuple(picked) + (None,) * (len(q.keys) - len(picked))
+    if q.type == "multiple":
+        return tuple(picked)
+    if len(picked) > 1:
+        raise ValueError(f"question {q.id!r} takes one answer; got {len(picked)}: {', '.join(picked)}")
+    return picked[0] if picked else None
+
+
+def question_html(q) -> str:
+    """A question as HTML: its case study (if any), scenario, what to do, and its options/steps/prompts."""
+    esc = html.escape
+    if q.type == "ordering":
+        hint = f"<i>(Put the {q.choose} steps in order: pick the step for each place.)</i>"
+    elif q.type == "matching":
+        hint = ("<i>(Pick a response for every prompt; a response may fit several prompts or none. "
+                "Every pair must be right.)</i>")
+    elif q.type == "multiple":
+        hint = f"<i>(Choose {q.choose}.)</i>"
+    else:
+        hint = "<i>(Choose one.)</i>"
+    rows = "".join(f"<div style='margin:2px 0'><b>{o.key}.</b> {esc(o.text)}</div>" for o in q.options)
+    if q.type == "matching":
+        prompts = "".join(f"<div style='margin:2px 0'><b>{p.key}.</b> {esc(p.text)}</div>" for p in q.prompts)
+        rows = f"<div><b>Prompts</b>{prompts}</div><div style='margin-top:6px'><b>Responses</b>{rows}</div>"
+    case = ""
+    if q.case is not None:
+        part = q.case.question_ids.index(q.id) + 1
+        case = (f"<div style='border-left:3px solid #90a4ae;padding:4px 8px;margin:6px 0;background:#f5f7f8'>"
+                f"<b>Case study: {esc(q.case.title)}</b> (question {part} of {len(q.case.question_ids)})"
+                f"<div style='white-space:pre-wrap'>{esc(q.case.scenario)}</div></div>")
+    return html_block(
+        f"{case}<div style='white-space:pre-wrap;margin:6px 0'>{esc(q.scenario)}</div>"
+        f"{hint}<div style='margin:6px 0 0 8px'>{rows}</div>"
+    )
+
+
 class Quiz(MlkitWidget):
     """One quiz sitting: pick options, *Check* grades, *Next* moves on, the end records.
 
@@ -98,16 +181,7 @@ class Quiz(MlkitWidget):
         return [self.heading, self.status, self.scenario, self.controls_box, self.buttons,
                 self.banner, self.feedback]
 
-    @staticmethod
-    def _choice_control(question):
-        keys = list(question.keys)
-        if question.type == "multiple":
-            return CheckboxGroup(keys)
-        if question.type == "ordering":
-            return PickList([_ordinal(i) for i in range(1, len(keys) + 1)], keys)
-        if question.type == "matching":
-            return PickList(question.prompt_keys, keys)
-        return ipywidgets.RadioButtons(options=keys, value=None, orientation="horizontal")
+    _choice_control = staticmethod(lambda question: choice_control(question))
 
     def _show_question(self) -> None:
         q = self.question
@@ -121,30 +195,7 @@ class Quiz(MlkitWidget):
         self.next_button.disabled = True
         self.feedback.value = ""
         self.show_error(None)
-        esc = html.escape
-        if q.type == "ordering":
-            hint = f"<i>(Put the {q.choose} steps in order: pick the step for each place.)</i>"
-        elif q.type == "matching":
-            hint = ("<i>(Pick a response for every prompt; a response may fit several prompts or none. "
-                    "Every pair must be right.)</i>")
-        elif q.type == "multiple":
-            hint = f"<i>(Choose {q.choose}.)</i>"
-        else:
-            hint = "<i>(Choose one.)</i>"
-        rows = "".join(f"<div style='margin:2px 0'><b>{o.key}.</b> {esc(o.text)}</div>" for o in q.options)
-        if q.type == "matching":
-            prompts = "".join(f"<div style='margin:2px 0'><b>{p.key}.</b> {esc(p.text)}</div>" for p in q.prompts)
-            rows = f"<div><b>Prompts</b>{prompts}</div><div style='margin-top:6px'><b>Responses</b>{rows}</div>"
-        case = ""
-        if q.case is not None:
-            part = q.case.question_ids.index(q.id) + 1
-            case = (f"<div style='border-left:3px solid #90a4ae;padding:4px 8px;margin:6px 0;background:#f5f7f8'>"
-                    f"<b>Case study: {esc(q.case.title)}</b> (question {part} of {len(q.case.question_ids)})"
-                    f"<div style='white-space:pre-wrap'>{esc(q.case.scenario)}</div></div>")
-        self.scenario.value = html_block(
-            f"{case}<div style='white-space:pre-wrap;margin:6px 0'>{esc(q.scenario)}</div>"
-            f"{hint}<div style='margin:6px 0 0 8px'>{rows}</div>"
-        )
+        self.scenario.value = question_html(q)
         self._show_status()
 
     def _show_status(self) -> None:
@@ -209,12 +260,7 @@ class Quiz(MlkitWidget):
     # -- actions ---------------------------------------------------------
     def compute(self, choice):
         """Grade ``choice`` for the question shown (moves the session on)."""
-        q = self.question
-        if q.type == "ordering":  # places not picked yet are left out: the grader says which steps are missing
-            return self.session.answer([k for k in choice if k is not None])
-        if q.type == "matching":
-            return self.session.answer({p: r for p, r in zip(q.prompt_keys, choice) if r is not None})
-        return self.session.answer(() if choice is None else choice)
+        return self.session.answer(answer_from_control(self.question, choice))
 
     def select(self, *keys) -> None:
         """Answer the question shown without clicking; what it takes depends on the type.
@@ -227,34 +273,7 @@ class Quiz(MlkitWidget):
         or several keys for a single-answer question, raises ``ValueError``.
         """
         q = self._require_open("select")
-        if len(keys) == 1 and not isinstance(keys[0], str):
-            keys = tuple(keys[0].items()) if isinstance(keys[0], dict) else tuple(keys[0])
-        if q.type == "matching":
-            if keys and all(isinstance(k, (tuple, list)) for k in keys):
-                given = {str(p): str(r).strip().upper() for p, r in keys}
-            else:
-                given = dict(zip(q.prompt_keys, (str(k).strip().upper() for k in keys)))
-            for p in given:
-                if p not in q.prompt_keys:
-                    raise ValueError(f"prompt must be one of {', '.join(q.prompt_keys)}; got {p!r}")
-            self.controls["choice"].value = tuple(given.get(p) for p in q.prompt_keys)
-            return
-        picked = []
-        for key in keys:
-            k = key.strip().upper() if isinstance(key, str) else key
-            if k not in q.keys:
-                raise ValueError(f"option key must be one of {', '.join(q.keys)}; got {key!r}")
-            picked.append(k)
-        if q.type == "ordering":
-            if len(picked) > len(q.keys):
-                raise ValueError(f"question {q.id!r} has {len(q.keys)} steps; got {len(picked)}")
-            self.controls["choice"].value = tuple(picked) + (None,) * (len(q.keys) - len(picked))
-        elif q.type == "multiple":
-            self.controls["choice"].value = tuple(picked)
-        elif len(picked) > 1:
-            raise ValueError(f"question {q.id!r} takes one answer; got {len(picked)}: {', '.join(picked)}")
-        else:
-            self.controls["choice"].value = picked[0] if picked else None
+        self.controls["choice"].value = control_value(q, *keys)
 
     def check(self):
         """Grade the current choice; return the :class:`~mlkit.quiz.Grade` (None if nothing valid was chosen).

@@ -17,7 +17,7 @@ it and the study map shows it.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["ExamGuide", "Domain", "Task", "load_exam_guide", "coverage"]
 
@@ -49,6 +49,7 @@ class ExamGuide:
     exam: str
     title: str
     domains: tuple
+    topic_domains: dict = field(default_factory=dict)
 
     def tasks(self) -> list:
         """Every task statement, domain by domain."""
@@ -98,7 +99,14 @@ def _parse(data, where: str) -> ExamGuide:
     total = sum(d.weight for d in domains)
     if total != 100:
         raise fail(f"the domain weights must add up to 100, got {total}")
-    return ExamGuide(str(data.get("exam", "")), str(data.get("title", "")), tuple(domains))
+    topic_domains = {str(k): str(v) for k, v in (data.get("topic_domains") or {}).items()}
+    ids = [d.id for d in domains]
+    for t, d in topic_domains.items():
+        if t not in known:
+            raise fail(f"topic_domains: {t!r} is not a topic ({', '.join(known)})")
+        if d not in ids:
+            raise fail(f"topic_domains: {t!r} names domain {d!r}, which is not one of {', '.join(ids)}")
+    return ExamGuide(str(data.get("exam", "")), str(data.get("title", "")), tuple(domains), topic_domains)
 
 
 @functools.lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ import textwrap
 
 from mlkit.quiz.session import QuizSession, Score
 
-__all__ = ["run", "parse_answer", "parse_order", "parse_pairs", "WIDTH"]
+__all__ = ["run", "run_exam", "parse_answer", "parse_order", "parse_pairs", "WIDTH"]
 
 #: Text is wrapped to this many columns.
 WIDTH = 88
@@ -138,7 +138,11 @@ def _wrap(text: str, indent: str = "", subsequent: str | None = None) -> str:
     )
 
 
-def _ask(question, stdin, stdout):
+class _Skip(Exception):
+    """The learner skipped the question (practice exam only)."""
+
+
+def _ask(question, stdin, stdout, skip: bool = False):
     if question.type == "ordering":
         prompt = f"Your order (all of {', '.join(question.keys)}, first to last; q to quit): "
         parse = lambda line: parse_order(line, question.keys)  # noqa: E731
@@ -161,6 +165,8 @@ def _ask(question, stdin, stdout):
             raise _Quit("end of input")
         if line.strip().lower() in _QUIT:
             raise _Quit("quit")
+        if skip and line.strip().lower() in ("s", "skip"):
+            raise _Skip()
         try:
             return parse(line)
         except ValueError as exc:
@@ -168,9 +174,11 @@ def _ask(question, stdin, stdout):
 
 
 def _show_question(session: QuizSession, stdout) -> None:
-    q = session.current
-    n = len(session.questions)
-    header = f"Question {session.index + 1} of {n}  [{q.topic}]"
+    _print_question(session.current, session.index, len(session.questions), stdout)
+
+
+def _print_question(q, index: int, n: int, stdout) -> None:
+    header = f"Question {index + 1} of {n}  [{q.topic}]"
     if q.type == "multiple":
         header += f"  (choose {q.choose})"
     elif q.type == "ordering":
@@ -274,3 +282,58 @@ def run(
         stdout.write("Not recorded: a quiz over all topics is recorded only when a Progress is given.\n")
     stdout.flush()
     return score
+
+
+def run_exam(n_questions: int = 65, *, seed=None, minutes: float | None = None, stdin=None, stdout=None,
+             bank=None, progress="default", clock=None) -> "ExamResult":
+    """A practice exam in the terminal: every question in turn, no feedback, the graded result at the end.
+
+    Answers are typed as in :func:`run` (``s`` skips a question, ``q`` ends
+    the exam early); the time limit (default two minutes a question) is
+    checked after each answer. At the end: the score per exam domain and,
+    for every missed question, the right answer, why, and the notebook to
+    revisit. Returns the :class:`~mlkit.quiz.exam.ExamResult`.
+    """
+    import time
+
+    from mlkit.quiz.exam import PracticeExam
+
+    stdin = sys.stdin if stdin is None else stdin
+    stdout = sys.stdout if stdout is None else stdout
+    exam = PracticeExam(n_questions, seed=seed, bank=bank, progress=progress,
+                        time_limit_s=None if minutes is None else minutes * 60.0,
+                        clock=time.monotonic if clock is None else clock)
+    n = len(exam.questions)
+    stdout.write(f"Practice exam: {n} questions, {exam.time_left / 60:.0f} minutes. No feedback until the end; "
+                 "s skips, q ends.\n")
+    try:
+        for i, q in enumerate(exam.questions):
+            _print_question(q, i, n, stdout)
+            try:
+                chosen = _ask(q, stdin, stdout, skip=True)
+            except _Skip:
+                continue
+            try:
+                exam.answer(q.id, chosen)
+            except TimeoutError as exc:
+                stdout.write(_wrap(str(exc)) + "\n")
+                break
+            stdout.write(f"  Kept. {exam.time_left / 60:.0f} minutes left.\n")
+    except _Quit:
+        stdout.write("Ending the exam.\n")
+    except KeyboardInterrupt:
+        stdout.write("\nInterrupted; ending the exam.\n")
+    result = exam.finish()
+    stdout.write(f"\nScore: {result.correct}/{result.total} ({result.percent:.0f} %), {result.answered} answered"
+                 f"{', time ran out' if result.timed_out else ''}.\n")
+    for r in result.by_domain.itertuples():
+        stdout.write(f"  Domain {r.domain} ({r.weight} %) {r.title}: {r.correct}/{r.total}\n")
+    for m in result.missed:
+        q = m.question
+        answer = (" ".join(q.answer) if q.type == "ordering" else
+                  " ".join(f"{p}{r}" for p, r in q.answer) if q.type == "matching" else ", ".join(sorted(q.answer)))
+        stdout.write("\n" + _wrap(f"Missed {q.id} [{q.topic}]: the answer is {answer}. Revisit {m.notebook}.") + "\n")
+        for key, why in q.grade(q.answer).explanations.items():
+            stdout.write(_wrap(why, indent=f"  {key}: ", subsequent="     ") + "\n")
+    stdout.flush()
+    return result
