@@ -18,6 +18,8 @@ import time
 
 import pandas as pd
 
+from _rss import PeakRss  # benchmarks/_rss.py, next to this file
+
 
 def main(ref_path, cur_path, out_path):
     kw = dict(dtype={f"c{i}": "category" for i in range(5)})
@@ -26,7 +28,8 @@ def main(ref_path, cur_path, out_path):
     from evidently.presets import DataDriftPreset
 
     t0 = time.perf_counter()
-    snapshot = Report([DataDriftPreset()]).run(current_data=cur, reference_data=ref)
+    with PeakRss() as rss:
+        snapshot = Report([DataDriftPreset()]).run(current_data=cur, reference_data=ref)
     seconds = time.perf_counter() - t0
     columns = {}
     for m in snapshot.dict()["metrics"]:
@@ -40,7 +43,8 @@ def main(ref_path, cur_path, out_path):
         columns[col] = {"method": method, "value": value, "threshold": thr,
                         "drift": bool(value < thr) if is_p_value else bool(value >= thr)}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    json.dump({"seconds": seconds, "peak_rss_mb": peak, "columns": columns}, open(out_path, "w"))
+    json.dump({"seconds": seconds, "peak_rss_mb": peak, "analysis_mb": rss.peak_mb, "columns": columns},
+              open(out_path, "w"))
 
 
 if __name__ == "__main__":

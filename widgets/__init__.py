@@ -37,6 +37,8 @@ _WHERE = {
     "ShapExplorer": "widgets.clarify",
     "DriftDashboard": "widgets.monitor",
     "PracticeExamWidget": "widgets.exam",
+    "GridWorldExplorer": "widgets.rl",
+    "CompressionBench": "widgets.compression",
 }
 
 __all__ = sorted(_WHERE)
