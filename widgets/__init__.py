@@ -39,6 +39,7 @@ _WHERE = {
     "PracticeExamWidget": "widgets.exam",
     "GridWorldExplorer": "widgets.rl",
     "CompressionBench": "widgets.compression",
+    "LabelingConsole": "widgets.labeling",
 }
 
 __all__ = sorted(_WHERE)
