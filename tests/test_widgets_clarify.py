@@ -62,3 +62,16 @@ def test_shap_explorer_switches_model_and_row():
     assert w.result.method == "kernel" and w.result.output == "probability"
     assert [b.get_width() for b in w._gbars] == pytest.approx(
         [w.result.global_importance()[f] for f in ShapExplorer.features])
+
+
+def test_a_facet_change_reuses_the_generated_rows(monkeypatch):
+    import mlkit.datasets
+
+    w = BiasExplorer(n_rows=1000)
+    calls = []
+    real = mlkit.datasets.loans
+    monkeypatch.setattr(mlkit.datasets, "loans", lambda *a, **k: calls.append(k) or real(*a, **k))
+    w.controls["facet"].value = "department"
+    assert calls == [] and w.result.facet == "department"
+    w.controls["approval_gap"].value = 0.0  # other rows: generated once
+    assert len(calls) == 1

@@ -34,3 +34,15 @@ def test_ticking_cold_starts_ok_turns_idle_interactive_traffic_serverless():
     assert w.result.recommendation.mode == "real-time"
     w.controls["cold_starts_ok"].value = True
     assert w.result.recommendation.mode == "serverless"
+
+
+def test_going_back_to_a_setting_reuses_its_comparison(monkeypatch):
+    import mlkit.inference.explore
+
+    w = InferenceModeExplorer(traffic="steady", rate_rps=0.5, hours=1.0)
+    first = w.result
+    w.controls["traffic"].value = "spiky"
+    calls = []
+    monkeypatch.setattr(mlkit.inference.explore, "compare_modes", lambda **k: calls.append(k))
+    w.controls["traffic"].value = "steady"
+    assert calls == [] and w.result is first

@@ -65,3 +65,23 @@ def test_a_bad_file_count_shows_the_engine_message(store):
     w = InputModeExplorer(scenario="many-small-random", store=store)
     w.controls["n_files"].value = 0
     assert "n_files must be an integer >= 1" in w.error
+
+
+def test_the_caption_names_the_mode_the_total_and_the_disk(store):
+    w = InputModeExplorer(scenario="many-small-random", mode="FastFile", store=store)
+    w.set(mode="File")
+    assert "File" in w.caption.value and "disk" in w.caption.value
+    assert w.result.summary()["total_time_s"] > 0
+
+
+def test_a_default_store_looks_up_its_folder_once_per_job(monkeypatch, tmp_path):
+    import mlkit.storage
+    from mlkit.input_modes.scenarios import measure
+
+    monkeypatch.setenv("MLKIT_HOME", str(tmp_path))
+    calls = []
+    real = mlkit.storage.default_store_root
+    monkeypatch.setattr(mlkit.storage, "default_store_root", lambda: calls.append(1) or real())
+    run = measure("many-small-random", "FastFile", store=mlkit.storage.LocalBucketStore())
+    assert run.bytes_read > 0 and len(calls) == 1  # resolved once, not once per object path
+    assert (tmp_path / "s3").is_dir()  # the job's data went to the default folder

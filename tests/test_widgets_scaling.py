@@ -46,3 +46,37 @@ def test_scaling_line_is_updated_in_place():
     w.controls["target_value"].value = 2000.0
     assert w._inst is line
     assert list(line.get_ydata()) == w.result.timeline["billed_instances"].tolist()
+
+
+def test_cache_replay_decides_as_get_then_put_per_request():
+    import numpy as np
+
+    from mlkit.inference.multimodel import ModelCache
+
+    keys = np.random.default_rng(3).integers(0, 12, size=2000).tolist()
+    one_by_one, fast = ModelCache(500), ModelCache(500)  # 5 models of 100 bytes fit
+    missed = []
+    for k in keys:
+        if one_by_one.get(k) is None:
+            one_by_one.put(k, True, 100)
+            missed.append(True)
+        else:
+            missed.append(False)
+    assert fast.replay(keys, 100).tolist() == missed
+    assert (fast.evictions, fast.used_bytes, list(fast.keys())) == \
+        (one_by_one.evictions, one_by_one.used_bytes, list(one_by_one.keys()))
+
+
+def test_cache_replay_refuses_a_model_bigger_than_the_budget():
+    import pytest
+
+    from mlkit.inference.multimodel import ModelCache
+
+    with pytest.raises(ValueError, match="memory_budget_mb is only"):
+        ModelCache(100).replay(["a"], 101)
+
+
+def test_the_explorer_replays_every_request():
+    w = MultiModelCacheExplorer(n_models=3, memory_budget_mb=1000, model_mb=100)
+    # 3 models, all fit: exactly one cold load each, the rest of the 20,000 are hits
+    assert (w.result.requests, w.result.cold_loads, w.result.evictions) == (20_000, 3, 0)

@@ -79,3 +79,11 @@ def test_a_half_fleet_canary_is_caught_in_its_first_minute():
 def test_in_place_shows_refused_requests():
     w = RolloutSimulator(policy="IN_PLACE", bad_model=True)
     assert w.result.unavailable > 0 and "refused during restarts" in w.summary.value
+
+
+def test_each_variant_serves_its_own_constant_through_the_endpoint():
+    w = TrafficSplitter(A=0.0, B=1.0, C=0.0, requests=100)
+    # all traffic to B, whose model answers 2.0 (variants A, B, C answer 1, 2, 3)
+    answer = w.endpoint.invoke(b"0\n")
+    assert answer.InvokedProductionVariant == "B" and float(answer.Body) == 2.0
+    assert int(w.result.loc["B", "requests"]) == 100

@@ -99,7 +99,14 @@ class BiasExplorer(MlkitWidget):
     def _frame_for(self, loans, approval_gap=None, gap_source=None):
         gap = self.controls["approval_gap"].value if approval_gap is None else approval_gap
         src = self.controls["gap_source"].value if gap_source is None else gap_source
-        return loans(self.n_rows, approval_gap=gap, gap_source=src, seed=self.seed).frame
+        # generated once per (gap, source): a facet or label change reuses the rows (same seed, same rows)
+        cache = self.__dict__.setdefault("_frames", {})
+        key = (float(gap), src)
+        if key not in cache:
+            if len(cache) >= 16:
+                cache.pop(next(iter(cache)))
+            cache[key] = loans(self.n_rows, approval_gap=gap, gap_source=src, seed=self.seed).frame
+        return cache[key]
 
     def compute(self, facet, facet_value, label, label_threshold, approval_gap, gap_source):
         from mlkit.clarify import bias_report

@@ -21,7 +21,10 @@ class InferenceModeExplorer(MlkitWidget):
     :func:`mlkit.inference.explore.compare_modes` and shows its
     :class:`~mlkit.inference.explore.ModeComparison` (``self.result``): a
     figure with p50/p95/p99 latency (log scale) and cost per mode, the
-    summary table, and the chooser's recommendation with its reasons.
+    summary table, and the chooser's recommendation with its reasons. The
+    last 32 comparisons are kept per setting (the simulation is seeded: a
+    setting always gives the same comparison), so going back to one is
+    instant.
 
     >>> w = InferenceModeExplorer(traffic="steady", rate_rps=1.0, hours=1.0)
     >>> w.set(processing_ms=90_000.0)      # 90 s: over the 60 s real-time limit
@@ -70,10 +73,18 @@ class InferenceModeExplorer(MlkitWidget):
                          body=[self.recommendation, self.table], figsize=(8.0, 3.0))
 
     def compute(self, cold_starts_ok, **values):
-        from mlkit.inference.explore import compare_modes
+        from mlkit.inference import explore
 
-        # unticked: the chooser's default (only near-real-time callers accept cold starts)
-        return compare_modes(tolerates_cold_starts=True if cold_starts_ok else None, **values)
+        # same controls, same seed: same comparison, so going back to a setting shows it at once
+        key = (cold_starts_ok, *sorted(values.items()))
+        cache = self.__dict__.setdefault("_comparisons", {})
+        if key not in cache:
+            # unticked: the chooser's default (only near-real-time callers accept cold starts)
+            result = explore.compare_modes(tolerates_cold_starts=True if cold_starts_ok else None, **values)
+            if len(cache) >= 32:
+                cache.pop(next(iter(cache)))
+            cache[key] = result
+        return cache[key]
 
     def draw(self, result) -> None:
         rec = result.recommendation

@@ -43,8 +43,9 @@ class InputModeExplorer(MlkitWidget):
     :class:`~mlkit.input_modes.TrainingJobRun` (``self.result``): a timeline
     of when data was fetched before training, read or streamed, and computed
     on (as a share of the job's time), a gauge of the peak local disk against
-    the ML storage volume, and a table of time to first batch, total time,
-    disk and bytes read. A combination SageMaker refuses (FSx for Lustre with
+    the ML storage volume, a caption above them (modes, total time, first
+    batch, disk: HTML, so a change repaints only the bars), and a table of
+    time to first batch, total time, disk and bytes read. A combination SageMaker refuses (FSx for Lustre with
     Pipe, say) shows the engine's message in the banner.
 
     >>> w = InputModeExplorer(scenario="many-small-random", mode="FastFile")
@@ -81,6 +82,7 @@ class InputModeExplorer(MlkitWidget):
                                            description="storage", style=style),
         }
         self.table = ipywidgets.HTML()
+        self.caption = ipywidgets.HTML()  # above the figure: text that changes is HTML, not pixels to redraw
         self._artists = None
         self._holding = False
 
@@ -96,8 +98,14 @@ class InputModeExplorer(MlkitWidget):
                 self._holding = False
 
         controls["scenario"].observe(new_workload, names="value")
+        # the workloads' training steps use scikit-learn: imported now (about a second, once) rather
+        # than in the first control change that switches to such a workload
+        import sklearn.linear_model  # noqa: F401
         super().__init__(controls, title="Training input modes: where the time and the disk go",
-                         body=[self.table], figsize=(8.5, 2.6))
+                         body=[self.caption], figsize=(8.5, 2.4))
+
+    def layout(self):
+        return [*super().layout(), self.table]
 
     def compute(self, scenario, n_files, file_MB, mode, storage):
         from mlkit.input_modes.scenarios import measure
@@ -114,6 +122,11 @@ class InputModeExplorer(MlkitWidget):
                 ("peak local disk", _fmt_bytes(result.peak_disk_bytes)),
                 ("bytes read from storage", _fmt_bytes(result.bytes_read)),
                 ("requests", f"{result.requests:,.0f}")]
+        caption = (f"<b>{html.escape('/'.join(result.modes.values()))}</b> on "
+                   f"<b>{html.escape('/'.join(result.storage.values()))}</b>: total {_fmt_s(result.total_time_s)}, "
+                   f"first batch at {_fmt_s(result.time_to_first_batch_s)} (dashed line); disk "
+                   f"{_fmt_bytes(result.peak_disk_bytes)} of a {_fmt_bytes(result.volume_bytes)} volume")
+        self.caption.value = html_block(caption)
         self.table.value = html_block("<table>" + "".join(
             f"<tr><th style='text-align:left;padding-right:12px'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
             for k, v in rows) + "</table>")
@@ -130,14 +143,14 @@ class InputModeExplorer(MlkitWidget):
         time_ax.set_xlabel("share of the job's time (%)")
         bars = [time_ax.broken_barh([], (i - 0.35, 0.7), facecolors=colour) for i, (_, colour) in enumerate(_ROWS)]
         first = time_ax.axvline(0, color="black", lw=1, ls="--")
-        title = time_ax.text(0, 1.06, "", transform=time_ax.transAxes, fontsize=9)
+        time_ax.set_title("where the job's time goes", y=1.0, fontsize=9)
         disk_ax.set_xlim(-0.5, 0.5)
         disk_ax.set_ylim(0, 100)
         disk_ax.set_xticks([])
         disk_ax.set_ylabel("% of the volume")
         disk_bar = disk_ax.bar([0], [0], width=0.6, color="#9467bd")[0]
-        disk_text = disk_ax.text(0.5, 1.06, "", transform=disk_ax.transAxes, fontsize=9, ha="center")
-        self._artists = {"bars": bars, "first": first, "title": title, "disk": disk_bar, "disk_text": disk_text}
+        disk_ax.set_title("peak disk", y=1.0, fontsize=9)
+        self._artists = {"bars": bars, "first": first, "disk": disk_bar}
 
     def _draw_figure(self, result) -> None:
         if self._artists is None:
@@ -152,10 +165,6 @@ class InputModeExplorer(MlkitWidget):
             collection.set_verts([[(x, y), (x, y + 0.7), (x + w, y + 0.7), (x + w, y)] for x, w in spans[i]])
         ttfb = 100 * min(result.time_to_first_batch_s / total, 1.0)
         a["first"].set_xdata([ttfb, ttfb])
-        a["title"].set_text(f"{'/'.join(result.modes.values())} on {'/'.join(result.storage.values())}: "
-                            f"total {_fmt_s(result.total_time_s)}, first batch at "
-                            f"{_fmt_s(result.time_to_first_batch_s)} (dashed)")
         share = 100 * result.peak_disk_bytes / result.volume_bytes
         a["disk"].set_height(min(share, 100.0))
-        a["disk_text"].set_text(f"disk {_fmt_bytes(result.peak_disk_bytes)}\nof {_fmt_bytes(result.volume_bytes)}")
-        self.refresh_figure(dynamic=[*a["bars"], a["first"], a["title"], a["disk"], a["disk_text"]])
+        self.refresh_figure(dynamic=[*a["bars"], a["first"], a["disk"]])

@@ -114,8 +114,6 @@ class ScalingWeek(MlkitWidget):
     3
     """
 
-    retrains = True  # a simulated week per change: about half a second, not a 150 ms redraw
-
     def __init__(self, target_tracking=True, scheduled=True, target_value=1200.0, scale_out_cooldown=300,
                  scale_in_cooldown=300, min_capacity=1, max_capacity=10, initial_instances=4, wednesday_min=6,
                  friday_max=3, base_rps=80.0, seed=0):

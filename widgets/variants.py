@@ -15,10 +15,26 @@ _NAMES = ("A", "B", "C")
 _COLOURS = {"A": "#1f77b4", "B": "#ff7f0e", "C": "#2ca02c"}
 
 
-def _const_model(value: float):
-    from sklearn.dummy import DummyRegressor
+class _ConstantModel:
+    """A fitted one-feature model that always predicts ``value``: what each variant serves here.
 
-    return DummyRegressor(strategy="constant", constant=value).fit([[0.0]], [value])
+    The widget shows routing, not models; scikit-learn's DummyRegressor does
+    the same but spends most of an invocation checking that it is fitted.
+    """
+
+    n_features_in_ = 1
+
+    def __init__(self, value: float):
+        self.value = value
+
+    def predict(self, X):
+        import numpy as np
+
+        return np.full(len(X), self.value)
+
+
+def _const_model(value: float):
+    return _ConstantModel(value)
 
 
 class TrafficSplitter(MlkitWidget):

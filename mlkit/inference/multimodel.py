@@ -136,6 +136,44 @@ class ModelCache:
         self.used_bytes += size
         return evicted
 
+    def replay(self, keys, size: int, value: Any = True) -> "numpy.ndarray":
+        """Request ``keys`` in order, each a model of ``size`` bytes: ``get``, and ``put`` on a miss.
+
+        The same rule and state as calling :meth:`get` then :meth:`put`
+        per key (least recently used evicted first; ``evictions``,
+        ``used_bytes`` and the cached keys end the same), in one tight loop
+        for simulations of many requests. Returns a boolean array, True
+        where the request missed (a cold load). ``size`` larger than the
+        budget raises ``ValueError`` as :meth:`put` does.
+
+        >>> ModelCache(2).replay(["a", "b", "a", "c", "b"], 1).tolist()
+        [True, True, False, True, True]
+        """
+        import numpy as np
+
+        size = check_int("size", size, low=0)
+        if size > self.budget_bytes:
+            self.put("<replay>", value, size)  # raises the same message as put
+        keys = list(keys)
+        missed = []
+        entries, budget, used, evictions = self._entries, self.budget_bytes, self.used_bytes, 0
+        move, popitem = entries.move_to_end, entries.popitem
+        entry = (value, size)
+        for i, key in enumerate(keys):
+            if key in entries:
+                move(key)
+                continue
+            missed.append(i)
+            while entries and used + size > budget:
+                used -= popitem(last=False)[1][1]
+                evictions += 1
+            entries[key] = entry
+            used += size
+        self.used_bytes, self.evictions = used, self.evictions + evictions
+        miss = np.zeros(len(keys), dtype=bool)
+        miss[missed] = True
+        return miss
+
 
 # ============================================================================ the endpoint
 
@@ -469,11 +507,7 @@ def simulate_cache(n_models: int = 100, *, skew: float = 1.0, memory_budget_mb: 
 
     size_bytes = max(1, int(round(size_mb * MB)))
     cache = ModelCache(max(size_bytes, int(budget * MB)))
-    cold = np.zeros(n, dtype=bool)
-    for i, t in enumerate(targets.tolist()):
-        if cache.get(t) is None:
-            cache.put(t, True, size_bytes)
-            cold[i] = True
+    cold = cache.replay(targets.tolist(), size_bytes)
     load_ms = size_mb * load_per_mb
     latency = service_ms + np.where(cold, load_ms, 0.0)
     per_model = pd.DataFrame({

@@ -291,6 +291,10 @@ def measure(scenario="large-sequential", mode: str = "File", storage: str = "s3"
     check_one_of("mode", mode, INPUT_MODES)
     check_one_of("storage", storage, list(STORAGE))
     store = store if store is not None else LocalBucketStore()
+    if type(store) is LocalBucketStore and store.root is None:
+        # the same folder, found once: a default store looks its root up (environment, user dirs)
+        # on every path, and a job asks for hundreds of paths
+        store = LocalBucketStore(store.root_path)
     return _job(sc, mode, storage, store, instance, VolumeSizeInGB, seed, train_fn).run()
 
 
