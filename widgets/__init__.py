@@ -40,6 +40,9 @@ _WHERE = {
     "GridWorldExplorer": "widgets.rl",
     "CompressionBench": "widgets.compression",
     "LabelingConsole": "widgets.labeling",
+    "RunComparison": "widgets.mlops",
+    "RegistryView": "widgets.mlops",
+    "PipelineView": "widgets.mlops",
 }
 
 __all__ = sorted(_WHERE)
