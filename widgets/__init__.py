@@ -43,6 +43,8 @@ _WHERE = {
     "RunComparison": "widgets.mlops",
     "RegistryView": "widgets.mlops",
     "PipelineView": "widgets.mlops",
+    "AutoMLLauncher": "widgets.automl",
+    "ForecastExplorer": "widgets.forecast",
 }
 
 __all__ = sorted(_WHERE)

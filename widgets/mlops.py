@@ -187,6 +187,8 @@ class PipelineView(MlkitWidget):
     step-status snapshots seen while it ran (one per change).
     """
 
+    retrains = True  # Run executes the pipeline, whose training step trains a model
+
     def __init__(self, pipeline, *, path=None, max_workers: int = 2, run_now: bool = False):
         from mlkit.pipelines.core import ParameterBoolean, ParameterFloat, ParameterInteger
 
