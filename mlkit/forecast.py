@@ -351,6 +351,12 @@ class GlobalForecaster(_Base):
         return int(((self.origin_ - _origin0()).days // _FREQ_DAYS[self.freq]) % self.season_length)
 
     def _predict(self, future):
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):  # many small predict calls: OpenMP threads would spin on each
+            return self._predict_all(future)
+
+    def _predict_all(self, future):
         import numpy as np
 
         rows = []

@@ -303,3 +303,21 @@ def test_grades_serialise_for_the_lab_panel(bank):
     assert _question_json(case_q)["case"] == {"id": "claims-case", "title": "The claims pipeline",
                                               "scenario": "An insurer scores claims as legitimate or suspicious.",
                                               "part": 2, "parts": 2}
+
+
+# == the packaged bank ==========================================================
+def test_every_topic_has_a_multiple_response_and_an_ordering_or_matching_item():
+    from collections import defaultdict
+
+    kinds = defaultdict(set)
+    for q in load_bank():
+        kinds[q.topic].add(q.type)
+    missing = {t: sorted({"multiple", "ordering or matching"} - ({"multiple"} & k)
+                         - ({"ordering or matching"} if k & {"ordering", "matching"} else set()))
+               for t, k in kinds.items()}
+    assert {t: m for t, m in missing.items() if m} == {}
+
+
+def test_the_bank_has_at_least_four_case_studies_with_two_or_more_questions_each():
+    cases = load_bank().cases()
+    assert len(cases) >= 4 and all(len(c.question_ids) >= 2 for c in cases)

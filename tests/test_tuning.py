@@ -1,0 +1,444 @@
+"""Automatic model tuning: ranges, strategies, early stopping, Hyperband, warm start, export."""
+
+import math
+
+import joblib
+import numpy as np
+import psutil
+import pytest
+
+from mlkit import tuning
+from mlkit.aws import validate_request
+from mlkit.tuning import (CategoricalParameter, ContinuousParameter, HyperParameterTuningJob, IntegerParameter,
+                          WarmStartConfig, XGBoostTrainer)
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    t = XGBoostTrainer("loans", n_rows=1000, num_round=12)
+    t.data()
+    return t
+
+
+def ranges():
+    return [ContinuousParameter("eta", 0.01, 0.5, "Logarithmic"), IntegerParameter("max_depth", 1, 8),
+            ContinuousParameter("min_child_weight", 0.1, 20.0, "Logarithmic")]
+
+
+def run(trainer, strategy="Random", n=6, **kw):
+    kw.setdefault("ParameterRanges", ranges())
+    return HyperParameterTuningJob("t", Strategy=strategy, MaxNumberOfTrainingJobs=n, trainer=trainer,
+                                   **kw).run(progress=False)
+
+
+def comparable(result):
+    return result.jobs.drop(columns=["wall_seconds"])
+
+
+# -- ranges ------------------------------------------------------------------
+
+def test_a_logarithmic_range_must_be_positive():
+    with pytest.raises(ValueError, match="eta: a Logarithmic range needs MinValue > 0.*MinValue=0"):
+        ContinuousParameter("eta", 0, 1, "Logarithmic")
+
+
+def test_a_reverse_logarithmic_range_must_lie_in_zero_one():
+    with pytest.raises(ValueError, match=r"momentum: a ReverseLogarithmic range must lie within \[0, 1\)"):
+        ContinuousParameter("momentum", 0.5, 1.0, "ReverseLogarithmic")
+
+
+def test_reverse_logarithmic_is_refused_on_an_integer_range():
+    with pytest.raises(ValueError, match="ContinuousParameter ranges only"):
+        IntegerParameter("depth", 0, 0, "ReverseLogarithmic")
+
+
+def test_an_unknown_scaling_type_is_refused():
+    with pytest.raises(ValueError, match="eta.ScalingType must be one of 'Auto', 'Linear'"):
+        ContinuousParameter("eta", 0.1, 0.2, "Log")
+
+
+def test_max_below_min_is_refused():
+    with pytest.raises(ValueError, match=r"depth.MaxValue must be >= MinValue \(5\), got 2"):
+        IntegerParameter("depth", 5, 2)
+
+
+def test_the_middle_of_a_logarithmic_range_is_the_geometric_mean():
+    # log scale: u = 0.5 is exp of the mean of the logs, sqrt(0.001 * 0.1) = 0.01
+    assert ContinuousParameter("eta", 0.001, 0.1, "Logarithmic").from_unit(0.5) == pytest.approx(0.01, rel=1e-9)
+
+
+def test_reverse_logarithmic_spreads_values_towards_one():
+    # 1 - v is log-scaled: the middle of [0, 0.99] is 1 - sqrt(1 * 0.01) = 0.9
+    p = ContinuousParameter("momentum", 0.0, 0.99, "ReverseLogarithmic")
+    assert p.from_unit(0.5) == pytest.approx(0.9, rel=1e-9)
+    assert p.to_unit(0.9) == pytest.approx(0.5, rel=1e-9)
+
+
+def test_integer_sampling_reaches_every_value_uniformly():
+    p, rng = IntegerParameter("d", 1, 4), np.random.default_rng(0)
+    counts = np.bincount([p.sample(rng) for _ in range(4000)], minlength=5)[1:]
+    # equal bins: each value ~1/4 of 4000 draws, binomial sd sqrt(4000 * 1/4 * 3/4) = 27; 5 sd = 137
+    assert np.abs(counts - 1000).max() < 137
+
+
+def test_a_categorical_range_needs_one_to_thirty_values():
+    with pytest.raises(ValueError, match="1 to 30 values.*got 31"):
+        CategoricalParameter("c", list(range(31)))
+
+
+# -- grid --------------------------------------------------------------------
+
+def test_grid_refuses_a_continuous_range():
+    with pytest.raises(ValueError, match="Grid strategy takes CategoricalParameter ranges only; 'eta'"):
+        HyperParameterTuningJob("g", Strategy="Grid", ParameterRanges=[ContinuousParameter("eta", 0.1, 0.3)])
+
+
+def test_grid_trains_every_combination_once(trainer):
+    grid = [CategoricalParameter("max_depth", [2, 4]), CategoricalParameter("eta", [0.1, 0.2, 0.3])]
+    result = run(trainer, "Grid", n=None, ParameterRanges=grid)
+    combos = set(zip(result.jobs["max_depth"], result.jobs["eta"]))
+    assert len(result.jobs) == 6 and combos == {(d, e) for d in (2, 4) for e in (0.1, 0.2, 0.3)}
+
+
+def test_grid_refuses_more_jobs_than_combinations():
+    with pytest.raises(ValueError, match="MaxNumberOfTrainingJobs must be an integer >= 1 and <= 2, got 3"):
+        HyperParameterTuningJob("g", Strategy="Grid", MaxNumberOfTrainingJobs=3,
+                                ParameterRanges=[CategoricalParameter("max_depth", [2, 4])])
+
+
+# -- reproducibility and parallel jobs ----------------------------------------
+
+@pytest.mark.parametrize("strategy", ["Random", "Bayesian"])
+def test_the_same_seed_gives_the_same_jobs(trainer, strategy):
+    a, b = run(trainer, strategy, RandomSeed=3), run(trainer, strategy, RandomSeed=3)
+    assert comparable(a).equals(comparable(b))
+
+
+def test_another_seed_gives_other_jobs(trainer):
+    assert not comparable(run(trainer, RandomSeed=1)).equals(comparable(run(trainer, RandomSeed=2)))
+
+
+def _workers_alive():
+    """Child processes other than the resource trackers (one per interpreter, not workers)."""
+    return [c for c in psutil.Process().children(recursive=True)
+            if c.is_running() and "resource_tracker" not in " ".join(c.cmdline())]
+
+
+@pytest.fixture(scope="module")
+def parallel_random(trainer):
+    # one run on joblib's default (loky) processes, shared by the tests below: spawning workers is the cost
+    return run(trainer, "Random", n=4, RandomSeed=5, MaxParallelTrainingJobs=2)
+
+
+def test_two_parallel_jobs_give_the_serial_result_for_random(trainer, parallel_random):
+    serial = run(trainer, "Random", n=4, RandomSeed=5, MaxParallelTrainingJobs=1)
+    cols = ["TrainingJobName", "eta", "max_depth", "min_child_weight", "FinalObjectiveValue", "rounds"]
+    assert serial.jobs[cols].equals(parallel_random.jobs[cols])
+    assert list(parallel_random.jobs["wave"]) == [0, 0, 1, 1]  # two jobs per wave: they ran side by side
+
+
+def test_no_worker_process_outlives_a_parallel_tuning_job(parallel_random):
+    assert _workers_alive() == []
+
+
+class _Unpicklable:
+    def __reduce__(self):
+        raise TypeError("this hyperparameter value cannot travel to a worker")
+
+
+def test_no_worker_process_outlives_a_failed_parallel_tuning_job():
+    # the job's parameters cannot be sent to the workers: the run fails after the pool started, and the
+    # pool is still shut down (a failure before xgboost loads in the workers keeps this test fast)
+    bad = XGBoostTrainer("loans", n_rows=300, num_round=2, static_hyperparameters={"gamma": _Unpicklable()})
+    with pytest.raises(Exception, match="Could not pickle the task"):
+        run(bad, "Random", n=2, MaxParallelTrainingJobs=2)
+    assert _workers_alive() == []
+
+
+def test_parallel_bayesian_jobs_are_reproducible_on_another_joblib_backend(trainer):
+    # the backend is the user's choice (Dask, Ray...); threads stand in for one here. Waves are
+    # synchronous, so the same seed gives the same jobs whatever the backend's timing
+    with joblib.parallel_config(backend="threading"):
+        a = run(trainer, "Bayesian", n=5, RandomSeed=2, MaxParallelTrainingJobs=2, n_initial=2)
+        b = run(trainer, "Bayesian", n=5, RandomSeed=2, MaxParallelTrainingJobs=2, n_initial=2)
+    assert comparable(a).equals(comparable(b))
+    assert list(a.jobs["wave"]) == [0, 0, 1, 1, 2]
+    assert _workers_alive() == []  # threads, not processes
+
+
+# -- bayesian ------------------------------------------------------------------
+
+def test_the_surrogate_proposes_next_to_the_known_optimum():
+    # f(x) = -(x - 0.7)^2 seen at 7 points: expected improvement is highest around the maximum at 0.7
+    space = tuning._Space([ContinuousParameter("x", 0.0, 1.0)])
+    observed = [({"x": x}, -(x - 0.7) ** 2) for x in (0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 1.0)]
+    pick = tuning._bayesian_batch(space, observed, 1, np.random.default_rng(0))[0]["x"]
+    assert abs(pick - 0.7) < 0.1
+
+
+def test_a_batch_of_proposals_spreads_out():
+    space = tuning._Space([ContinuousParameter("x", 0.0, 1.0)])
+    observed = [({"x": x}, -(x - 0.7) ** 2) for x in (0.0, 0.3, 0.5, 1.0)]
+    picks = [c["x"] for c in tuning._bayesian_batch(space, observed, 3, np.random.default_rng(0))]
+    assert len(set(picks)) == 3
+
+
+# -- early stopping ------------------------------------------------------------
+
+def test_the_median_of_running_averages_by_hand():
+    # running averages: job1 0.6, 0.7; job2 0.7, 0.7; job3 0.9 -> medians 0.7 (of 0.6 0.7 0.9) and 0.7
+    assert tuning.median_stopping_curve([[0.6, 0.8], [0.7, 0.7], [0.9]]) == pytest.approx([0.7, 0.7])
+
+
+def test_the_median_needs_min_jobs_at_a_round():
+    curve = tuning.median_stopping_curve([[0.6, 0.8], [0.7]], min_jobs=2)
+    assert curve[0] == pytest.approx(0.65) and math.isnan(curve[1])
+
+
+def test_auto_early_stopping_stops_jobs_by_the_median_rule(trainer):
+    result = run(trainer, "Random", n=10, RandomSeed=0, TrainingJobEarlyStoppingType="Auto",
+                 min_jobs_for_stopping=1)
+    stopped = result.jobs[result.jobs["TrainingJobStatus"] == "Stopped"]
+    assert len(stopped) > 0 and (stopped["rounds"] < 12).all()
+    # every stop is the documented rule: the job's best so far is worse than the median of the
+    # running averages of the jobs that finished before it started (earlier waves), at that round
+    for _, row in stopped.iterrows():
+        i = result.jobs.index.get_loc(row.name)
+        again = tuning.XGBoostTrainer.train(trainer, {k: row[k] for k in ("eta", "max_depth", "min_child_weight")},
+                                            seed=i)["curve"]
+        earlier = [trainer.train({k: r[k] for k in ("eta", "max_depth", "min_child_weight")}, seed=j)["curve"]
+                   [: int(r["rounds"])] for j, (_, r) in enumerate(result.jobs.iloc[:i].iterrows())]
+        threshold = tuning.median_stopping_curve(earlier)[int(row["rounds"]) - 1]
+        assert max(again[: int(row["rounds"])]) < threshold
+
+
+def test_auto_early_stopping_spends_fewer_rounds(trainer):
+    off = run(trainer, "Random", n=10, RandomSeed=0)
+    auto = run(trainer, "Random", n=10, RandomSeed=0, TrainingJobEarlyStoppingType="Auto")
+    assert auto.total_rounds < off.total_rounds == 10 * 12
+
+
+# -- hyperband ------------------------------------------------------------------
+
+def test_hyperband_brackets_as_in_the_paper():
+    # Li et al. 2018, R = 81, eta = 3: five brackets starting 81, 34, 15, 8 and 5 configurations
+    brackets = tuning.hyperband_brackets(1, 81)
+    assert [b["n"] for b in brackets] == [81, 34, 15, 8, 5]
+    assert brackets[0]["rungs"] == [(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)]
+
+
+def test_hyperband_keeps_the_best_third_and_resumes_instead_of_retraining(trainer):
+    result = run(trainer, "Hyperband", n=9, RandomSeed=0, HyperbandStrategyConfig={"MinResource": 2,
+                                                                                  "MaxResource": 18})
+    jobs = result.jobs
+    # one bracket of 9 at 2 rounds -> 3 at 6 -> 1 at 18 (rung resources 18 / 9, 18 / 3, 18)
+    assert sorted(jobs["rounds"]) == [2] * 6 + [6] * 2 + [18]
+    assert list(jobs["TrainingJobStatus"]).count("Completed") == 1
+    assert result.total_rounds == 6 * 2 + 2 * 6 + 18  # a promoted job trains only its extra rounds
+    at_two = jobs[jobs["rounds"] == 2]["FinalObjectiveValue"].max()
+    promoted_events = result.events.groupby("TrainingJobName").head(1)
+    first_of_promoted = promoted_events[promoted_events["TrainingJobName"].isin(
+        jobs[jobs["rounds"] > 2]["TrainingJobName"])]["objective"]
+    assert first_of_promoted.min() >= at_two  # the ones kept were the best at 2 rounds
+
+
+def test_resumed_training_equals_training_straight_through(trainer):
+    data, params = trainer.data(), trainer.params({"eta": 0.3, "max_depth": 3})
+    straight = tuning._train_segment(data, params, 9, "validation:auc")
+    first = tuning._train_segment(data, params, 3, "validation:auc", keep_model=True)
+    rest = tuning._train_segment(data, params, 6, "validation:auc", booster_raw=first["booster_raw"])
+    assert first["curve"] + rest["curve"] == pytest.approx(straight["curve"], abs=1e-6)
+
+
+def test_hyperband_refuses_auto_early_stopping():
+    with pytest.raises(ValueError, match="TrainingJobEarlyStoppingType must be 'Off' with the Hyperband"):
+        HyperParameterTuningJob("h", Strategy="Hyperband", ParameterRanges=ranges(),
+                                TrainingJobEarlyStoppingType="Auto")
+
+
+def test_hyperband_config_is_refused_on_another_strategy():
+    with pytest.raises(ValueError, match="HyperbandStrategyConfig is for the Hyperband strategy only"):
+        HyperParameterTuningJob("h", Strategy="Random", ParameterRanges=ranges(),
+                                HyperbandStrategyConfig={"MinResource": 1, "MaxResource": 9})
+
+
+def test_hyperband_max_resource_is_limited():
+    with pytest.raises(ValueError, match="MaxResource must be an integer >= 1 and <= 20000, got 30000"):
+        tuning.hyperband_brackets(1, 30000)
+
+
+def test_hyperband_min_above_max_is_refused():
+    with pytest.raises(ValueError, match=r"MaxResource must be >= MinResource \(10\), got 5"):
+        tuning.hyperband_brackets(10, 5)
+
+
+# -- warm start ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def parent(trainer):
+    return run(trainer, "Random", n=12, RandomSeed=11)
+
+
+def test_warm_start_reaches_the_parents_level_with_fewer_new_jobs(trainer, parent):
+    # the target: within 0.002 of the parent's best; a cold Bayesian search starts with random jobs,
+    # a warm one starts from a surrogate that has seen the parent's 12 jobs
+    target = parent.best_training_job.FinalObjectiveValue - 0.002
+    cold = [run(trainer, "Bayesian", n=8, RandomSeed=s).jobs_to_reach(target) for s in (1, 2)]
+    warm = [run(trainer, "Bayesian", n=8, RandomSeed=s,
+                WarmStartConfig=WarmStartConfig([parent], "TRANSFER_LEARNING")).jobs_to_reach(target)
+            for s in (1, 2)]
+    assert sum(warm) < sum(cold)
+
+
+def test_identical_data_warm_start_keeps_the_parents_best(trainer, parent):
+    child = run(trainer, "Random", n=1, RandomSeed=0,
+                WarmStartConfig=WarmStartConfig([parent], "IDENTICAL_DATA_AND_ALGORITHM"))
+    best = child.best_training_job
+    assert best.FinalObjectiveValue >= parent.best_training_job.FinalObjectiveValue
+    assert child.best_so_far()["best_so_far"].iloc[0] >= parent.best_training_job.FinalObjectiveValue
+
+
+def test_transfer_learning_best_job_is_a_new_job(trainer, parent):
+    child = run(trainer, "Random", n=1, RandomSeed=0,
+                WarmStartConfig=WarmStartConfig([parent], "TransferLearning"))
+    assert child.best_training_job.TrainingJobName == child.jobs["TrainingJobName"].iloc[0]
+    assert not child.best_training_job.from_parent
+
+
+def test_warm_start_takes_at_most_five_parents(parent):
+    with pytest.raises(ValueError, match="1 to 5 finished tuning jobs, got 6"):
+        WarmStartConfig([parent] * 6, "TransferLearning")
+
+
+def test_warm_start_parents_must_be_results():
+    with pytest.raises(TypeError, match=r"ParentHyperParameterTuningJobs\[0\] must be a TuningJobResult"):
+        WarmStartConfig(["old-job"], "TransferLearning")
+
+
+def test_warm_start_type_must_be_known(parent):
+    with pytest.raises(ValueError, match="WarmStartType must be one of"):
+        WarmStartConfig([parent], "SameData")
+
+
+def test_warm_start_is_refused_with_grid(parent):
+    with pytest.raises(ValueError, match="WarmStartConfig works with the Random and Bayesian strategies"):
+        HyperParameterTuningJob("w", Strategy="Grid", ParameterRanges=[CategoricalParameter("max_depth", [2])],
+                                WarmStartConfig=WarmStartConfig([parent], "TransferLearning"))
+
+
+# -- results ---------------------------------------------------------------------
+
+def test_best_so_far_never_gets_worse_and_adds_up_the_rounds(trainer):
+    result = run(trainer, "Random", n=6, RandomSeed=0)
+    curve = result.best_so_far()
+    assert curve["best_so_far"].is_monotonic_increasing
+    assert curve["cumulative_rounds"].iloc[-1] == result.total_rounds == 6 * 12
+    assert result.best_training_job.FinalObjectiveValue == result.jobs["FinalObjectiveValue"].max()
+
+
+def test_minimizing_logloss_picks_the_smallest(trainer):
+    result = run(trainer, "Random", n=4, MetricName="validation:logloss")
+    assert result.Type == "Minimize"
+    assert result.best_training_job.FinalObjectiveValue == result.jobs["FinalObjectiveValue"].min()
+
+
+def test_an_interrupted_run_keeps_the_finished_jobs(trainer, monkeypatch):
+    real, calls = tuning._train_segment, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tuning, "_train_segment", flaky)
+    result = run(trainer, "Random", n=5)
+    assert result.HyperParameterTuningJobStatus == "Stopped" and len(result.jobs) == 2
+
+
+# -- validation of the tuning job ------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"MaxParallelTrainingJobs": 0}, "MaxParallelTrainingJobs must be an integer >= 1 and <= 100, got 0"),
+    ({"MaxNumberOfTrainingJobs": 501}, "MaxNumberOfTrainingJobs must be an integer >= 1 and <= 500, got 501"),
+    ({"MetricName": "validation:f1"}, "MetricName must be one of"),
+    ({"Type": "Max"}, "Type must be one of 'Maximize', 'Minimize'"),
+    ({"Strategy": "Genetic"}, "Strategy must be one of 'Grid', 'Random', 'Bayesian', 'Hyperband'"),
+    ({"ParameterRanges": []}, "ParameterRanges must hold at least one"),
+    ({"ParameterRanges": [IntegerParameter("a", 1, 2), IntegerParameter("a", 1, 3)]}, "name each hyperparameter once"),
+    ({"HyperParameterTuningJobName": "bad_name"}, "HyperParameterTuningJobName must be 1 to 32 letters"),
+])
+def test_bad_settings_are_refused_with_their_name(kwargs, message):
+    kw = {"ParameterRanges": ranges(), **kwargs}
+    name = kw.pop("HyperParameterTuningJobName", "ok")
+    with pytest.raises(ValueError, match=message):
+        HyperParameterTuningJob(name, **kw)
+
+
+def test_a_trainer_of_another_kind_is_refused():
+    with pytest.raises(TypeError, match="trainer must be an XGBoostTrainer, got dict"):
+        HyperParameterTuningJob("t", ParameterRanges=ranges(), trainer={})
+
+
+def test_a_tiny_dataset_is_refused():
+    with pytest.raises(ValueError, match="n_rows must be an integer >= 200, got 50"):
+        XGBoostTrainer(n_rows=50)
+
+
+# -- export ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("strategy", ["Random", "Bayesian", "Hyperband"])
+def test_the_request_is_valid_for_botocore(strategy):
+    kw = {"HyperbandStrategyConfig": {"MinResource": 1, "MaxResource": 27}} if strategy == "Hyperband" else {}
+    job = HyperParameterTuningJob("xgb-tune", Strategy=strategy, ParameterRanges=ranges(), **kw)
+    request = validate_request("sagemaker", "CreateHyperParameterTuningJob", job.to_request())
+    config = request["HyperParameterTuningJobConfig"]
+    assert config["Strategy"] == strategy
+    assert [r["Name"] for r in config["ParameterRanges"]["ContinuousParameterRanges"]] == ["eta", "min_child_weight"]
+    assert ("StrategyConfig" in config) == (strategy == "Hyperband")
+
+
+def test_the_grid_request_is_valid_for_botocore():
+    job = HyperParameterTuningJob("g", Strategy="Grid", MaxNumberOfTrainingJobs=None,
+                                  ParameterRanges=[CategoricalParameter("max_depth", [2, 4])])
+    request = job.validate()
+    assert request["HyperParameterTuningJobConfig"]["ParameterRanges"]["CategoricalParameterRanges"] == [
+        {"Name": "max_depth", "Values": ["2", "4"]}]
+    assert request["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] == 2
+
+
+def test_the_warm_start_request_uses_the_api_spelling(trainer, parent):
+    job = HyperParameterTuningJob("child", Strategy="Bayesian", ParameterRanges=ranges(), trainer=trainer,
+                                  TrainingJobEarlyStoppingType="Auto",
+                                  WarmStartConfig=WarmStartConfig([parent], "IDENTICAL_DATA_AND_ALGORITHM"))
+    request = job.validate()
+    assert request["WarmStartConfig"] == {"ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": "t"}],
+                                          "WarmStartType": "IdenticalDataAndAlgorithm"}
+    assert request["HyperParameterTuningJobConfig"]["TrainingJobEarlyStoppingType"] == "Auto"
+    assert request["TrainingJobDefinition"]["StaticHyperParameters"]["num_round"] == "12"
+
+
+# -- the overfitting lesson --------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def lesson_trainer():
+    return XGBoostTrainer("loans", n_rows=2000, num_round=40)
+
+
+def test_lower_max_depth_closes_the_train_validation_gap(lesson_trainer):
+    # shallower trees have fewer leaves to fit noise: the gap shrinks with depth (measured 0.16 -> 0.01)
+    study = tuning.overfitting_study("max_depth", [8, 4, 2], trainer=lesson_trainer)
+    assert study["gap"].is_monotonic_decreasing and study["gap"].iloc[-1] < study["gap"].iloc[0] / 3
+    assert study["validation"].iloc[-1] > study["validation"].iloc[0]
+
+
+def test_lowering_min_child_weight_does_not_close_the_gap(lesson_trainer):
+    # a smaller minimum hessian per leaf allows more, smaller leaves: the gap grows (measured 0.10 -> 0.16)
+    study = tuning.overfitting_study("min_child_weight", [10, 1, 0], trainer=lesson_trainer)
+    assert study["gap"].iloc[-1] > study["gap"].iloc[0]
+
+
+def test_raising_colsample_bytree_does_not_close_the_gap(lesson_trainer):
+    # more features per tree removes randomness that regularised: the gap grows (measured 0.12 -> 0.16)
+    study = tuning.overfitting_study("colsample_bytree", [0.3, 0.6, 1.0], trainer=lesson_trainer)
+    assert study["gap"].iloc[-1] > study["gap"].iloc[0]
