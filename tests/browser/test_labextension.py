@@ -138,13 +138,23 @@ def test_answering_a_quiz_updates_the_sidebars_score(p, screenshot_dir):
     for i, q in enumerate(questions):
         assert panel.locator(".mlkit-QuizPanel-position").inner_text().startswith(
             f"Question {i + 1} of {len(questions)}")
-        for key in sorted(q.answer):
-            panel.locator(f'.mlkit-option[data-key="{key}"] input').check()
+        if q.type == "ordering":  # a select per place
+            for place, key in enumerate(q.answer):
+                panel.locator(".mlkit-place select").nth(place).select_option(key)
+            whys = len(q.options)  # every step's why
+        elif q.type == "matching":  # a select per prompt
+            for k, (_prompt, response) in enumerate(q.answer):
+                panel.locator(".mlkit-pair select").nth(k).select_option(response)
+            whys = len(q.prompts)  # every pair's why
+        else:
+            for key in sorted(q.answer):
+                panel.locator(f'.mlkit-option[data-key="{key}"] input').check()
+            whys = len(q.options)  # every option's why
         panel.locator("button.mlkit-check").click()
         panel.locator(".mlkit-option-why").first.wait_for(timeout=TIMEOUT_MS)
-        assert panel.locator(".mlkit-option-why").count() == len(q.options)  # every option's why
+        assert panel.locator(".mlkit-option-why").count() == whys
         assert panel.locator(".mlkit-QuizPanel-verdict").inner_text() == "Right."
-        if i == 0:
+        if i == 0 and q.type in ("single", "multiple"):
             assert panel.locator(".mlkit-option-chosen").count() == len(q.answer)
             panel.screenshot(path=str(screenshot_dir / "labextension-quiz.png"))
             p.screenshot(path=str(screenshot_dir / "labextension-lab.png"))
@@ -160,7 +170,8 @@ def test_answering_a_quiz_updates_the_sidebars_score(p, screenshot_dir):
 
 def test_quiz_answers_can_be_given_with_the_keyboard(p):
     q = load_bank().questions(QUIZ_TOPIC)[0]
-    p.evaluate("(t) => window.jupyterapp.commands.execute('mlkit:quiz', {topic: t})", QUIZ_TOPIC)
+    assert q.type == "single"  # the first question of the topic: radio buttons
+    p.evaluate("(t) => window.jupyterapp.commands.execute('mlkit:quiz', {topic: t}).then(() => null)", QUIZ_TOPIC)
     panel = p.locator(".mlkit-QuizPanel")
     panel.locator(".mlkit-option").first.wait_for(timeout=TIMEOUT_MS)
     first = panel.locator(".mlkit-option input").first
