@@ -118,15 +118,25 @@ def test_another_seed_gives_other_jobs(trainer):
     assert not comparable(run(trainer, RandomSeed=1)).equals(comparable(run(trainer, RandomSeed=2)))
 
 
-def _workers_alive():
-    """Child processes other than the resource trackers (one per interpreter, not workers)."""
-    return [c for c in psutil.Process().children(recursive=True)
-            if c.is_running() and "resource_tracker" not in " ".join(c.cmdline())]
+def _children() -> set:
+    """This process's child processes other than resource trackers (one per interpreter, not workers)."""
+    return {c.pid for c in psutil.Process().children(recursive=True)
+            if c.is_running() and "resource_tracker" not in " ".join(c.cmdline())}
+
+
+#: Children that were there before the parallel runs (e.g. a JupyterLab and a browser started by
+#: the browser tests in the same session): a tuning job must leave no child beyond these.
+_BEFORE: set = set()
+
+
+def _workers_alive() -> list:
+    return sorted(_children() - _BEFORE)
 
 
 @pytest.fixture(scope="module")
 def parallel_random(trainer):
     # one run on joblib's default (loky) processes, shared by the tests below: spawning workers is the cost
+    _BEFORE.update(_children())
     return run(trainer, "Random", n=4, RandomSeed=5, MaxParallelTrainingJobs=2)
 
 
@@ -147,6 +157,7 @@ class _Unpicklable:
 
 
 def test_no_worker_process_outlives_a_failed_parallel_tuning_job():
+    _BEFORE.update(_children())
     # the job's parameters cannot be sent to the workers: the run fails after the pool started, and the
     # pool is still shut down (a failure before xgboost loads in the workers keeps this test fast)
     bad = XGBoostTrainer("loans", n_rows=300, num_round=2, static_hyperparameters={"gamma": _Unpicklable()})
@@ -158,6 +169,7 @@ def test_no_worker_process_outlives_a_failed_parallel_tuning_job():
 def test_parallel_bayesian_jobs_are_reproducible_on_another_joblib_backend(trainer):
     # the backend is the user's choice (Dask, Ray...); threads stand in for one here. Waves are
     # synchronous, so the same seed gives the same jobs whatever the backend's timing
+    _BEFORE.update(_children())
     with joblib.parallel_config(backend="threading"):
         a = run(trainer, "Bayesian", n=5, RandomSeed=2, MaxParallelTrainingJobs=2, n_initial=2)
         b = run(trainer, "Bayesian", n=5, RandomSeed=2, MaxParallelTrainingJobs=2, n_initial=2)
