@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mlkit import cli
+from mlkit.quiz.terminal import format_answer
 
 MLKIT = str(Path(sys.executable).with_name("mlkit"))
 
@@ -109,15 +110,7 @@ def test_quiz_in_the_terminal_grades_answers_and_records_the_score(tmp_path):
     from mlkit.quiz import load_bank
 
     questions = load_bank().questions("variants")
-
-    def typed(q):  # what a learner types for each question type
-        if q.type == "ordering":
-            return " ".join(q.answer)
-        if q.type == "matching":
-            return " ".join(f"{p}{r}" for p, r in q.answer)
-        return ",".join(sorted(q.answer))
-
-    answers = "".join(typed(q) + "\n" for q in questions)
+    answers = "".join(format_answer(q, q.answer) + "\n" for q in questions)
     env = {**os.environ, "MLKIT_HOME": str(tmp_path)}
     out = subprocess.run([MLKIT, "quiz", "variants"], input=answers, capture_output=True,
                          text=True, timeout=60, env=env)

@@ -8,7 +8,7 @@ import pytest
 from mlkit.progress import Progress
 from mlkit.quiz import load_bank
 from mlkit.quiz.exam import PracticeExam, _quotas, topic_domain
-from mlkit.quiz.terminal import run_exam
+from mlkit.quiz.terminal import format_answer, run_exam
 
 
 class Clock:
@@ -90,14 +90,7 @@ def test_wrong_shape_and_unknown_question_are_refused():
 def test_terminal_exam_says_nothing_until_the_end_then_scores_by_domain(tmp_path):
     exam_qs = PracticeExam(5, seed=2, progress=None).questions
 
-    def typed(q):
-        if q.type == "ordering":
-            return " ".join(q.answer)
-        if q.type == "matching":
-            return " ".join(f"{p}{r}" for p, r in q.answer)
-        return ",".join(sorted(q.answer))
-
-    lines = [typed(q) for q in exam_qs]
+    lines = [format_answer(q, q.answer) for q in exam_qs]
     lines[1] = "s"  # skip one
     out = io.StringIO()
     result = run_exam(5, seed=2, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out,

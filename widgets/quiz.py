@@ -168,7 +168,7 @@ class Quiz(MlkitWidget):
 
         title = "Quiz: all topics" if topic is None else f"Quiz: {get_topic(topic).title}"
         super().__init__(
-            {"choice": self._choice_control(self.question)},
+            {"choice": choice_control(self.question)},
             title=title,
             body=[self.feedback],
             live=False,
@@ -181,12 +181,10 @@ class Quiz(MlkitWidget):
         return [self.heading, self.status, self.scenario, self.controls_box, self.buttons,
                 self.banner, self.feedback]
 
-    _choice_control = staticmethod(lambda question: choice_control(question))
-
     def _show_question(self) -> None:
         q = self.question
         self.number = self.session.index + 1  # 1-based number of the question shown
-        control = self._choice_control(q)
+        control = choice_control(q)
         control.add_class("mlkit-control-choice")
         self.controls["choice"] = control
         self.controls_box.children = [control]

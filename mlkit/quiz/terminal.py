@@ -23,7 +23,7 @@ import textwrap
 
 from mlkit.quiz.session import QuizSession, Score
 
-__all__ = ["run", "run_exam", "parse_answer", "parse_order", "parse_pairs", "WIDTH"]
+__all__ = ["run", "run_exam", "format_answer", "parse_answer", "parse_order", "parse_pairs", "WIDTH"]
 
 #: Text is wrapped to this many columns.
 WIDTH = 88
@@ -127,6 +127,18 @@ def parse_pairs(text: str, prompt_keys, response_keys) -> dict:
     if missing:
         raise ValueError(f"prompt {', '.join(missing)} still without a response; {how}")
     return out
+
+
+def format_answer(question, answer) -> str:
+    """An answer as a learner types it here: ``A, C``, an order ``C A B``, pairs ``1B 2A``.
+
+    The parsers read it back: ``format_answer(q, q.answer)`` is a right answer to ``q``.
+    """
+    if question.type == "ordering":
+        return " ".join(answer)
+    if question.type == "matching":
+        return " ".join(f"{p}{r}" for p, r in answer)
+    return ", ".join(sorted(answer))
 
 
 def _wrap(text: str, indent: str = "", subsequent: str | None = None) -> str:
@@ -330,9 +342,8 @@ def run_exam(n_questions: int = 65, *, seed=None, minutes: float | None = None, 
         stdout.write(f"  Domain {r.domain} ({r.weight} %) {r.title}: {r.correct}/{r.total}\n")
     for m in result.missed:
         q = m.question
-        answer = (" ".join(q.answer) if q.type == "ordering" else
-                  " ".join(f"{p}{r}" for p, r in q.answer) if q.type == "matching" else ", ".join(sorted(q.answer)))
-        stdout.write("\n" + _wrap(f"Missed {q.id} [{q.topic}]: the answer is {answer}. Revisit {m.notebook}.") + "\n")
+        stdout.write("\n" + _wrap(f"Missed {q.id} [{q.topic}]: the answer is {format_answer(q, q.answer)}. "
+                                   f"Revisit {m.notebook}.") + "\n")
         for key, why in q.grade(q.answer).explanations.items():
             stdout.write(_wrap(why, indent=f"  {key}: ", subsequent="     ") + "\n")
     stdout.flush()
