@@ -4,6 +4,10 @@ Magics:
 
 ``%quiz TOPIC``
     Show the topic's quiz widget (``%quiz`` alone: every topic).
+``%claims TOPIC``
+    Show the topic's claims of the notes: quick ones measured now, the others
+    as recorded (``%claims ID`` measures that claim now; ``%claims`` alone: the
+    recorded ledger).
 ``%study``
     Show the study map with the learner's progress.
 ``%study done NOTEBOOK``
@@ -50,6 +54,23 @@ class MlkitMagics(Magics):
         return None
 
     @line_magic
+    def claims(self, line: str = ""):
+        """%claims [TOPIC|ID]: the claims ledger, a topic's claims, or one claim measured now."""
+        from mlkit import claims as _claims
+        from mlkit import topics
+
+        parts = shlex.split(line)
+        if len(parts) > 1:
+            raise ValueError(f"usage: %claims [TOPIC|CLAIM_ID]; got {line!r}")
+        if not parts:
+            display(_claims.recorded())
+        elif parts[0] in topics.topic_ids():
+            display(_claims.show(parts[0]))
+        else:
+            display(_claims.check(parts[0], progress=False))
+        return None
+
+    @line_magic
     def study(self, line: str = ""):
         """%study: show the study map;  %study done NOTEBOOK: mark a notebook completed."""
         parts = shlex.split(line)
@@ -76,5 +97,5 @@ def unload_ipython_extension(ipython) -> None:
     """Remove the magics again."""
     for kind in ("line",):
         table = ipython.magics_manager.magics[kind]
-        for name in ("quiz", "study"):
+        for name in ("quiz", "exam", "claims", "study"):
             table.pop(name, None)

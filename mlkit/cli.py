@@ -6,6 +6,9 @@
     mlkit topics [--json] [--exam]
     mlkit exam [--questions N] [--minutes M] [--seed S]
     mlkit quiz [TOPIC] [--shuffle] [--seed N]
+    mlkit claims list [--topic T]
+    mlkit claims check [ID ...] [--topic T] [--seed N] [--record] [--json]
+    mlkit claims ledger [--output docs/claims.md]
     mlkit serve MODEL [--name NAME] [--host 127.0.0.1] [--port 8080] ...
 
 ``mlkit lab`` copies the course notebooks that are missing into
@@ -59,6 +62,22 @@ def build_parser() -> argparse.ArgumentParser:
     exam.add_argument("--questions", type=int, default=65, help="how many questions (default 65, as the exam)")
     exam.add_argument("--minutes", type=float, default=None, help="time limit (default two minutes a question)")
     exam.add_argument("--seed", type=int, default=None, help="same seed, same questions")
+
+    claims = sub.add_parser("claims", help="the claims of the study notes, measured: list, check, ledger")
+    csub = claims.add_subparsers(dest="claims_command", metavar="ACTION")
+    clist = csub.add_parser("list", help="list the claims (id, topic, quick, the claim)")
+    clist.add_argument("--topic", default=None, help="only this topic's claims")
+    ccheck = csub.add_parser("check", help="measure claims now and show each verdict")
+    ccheck.add_argument("ids", nargs="*", metavar="ID", help="claim ids (default: every claim)")
+    ccheck.add_argument("--topic", default=None, help="measure this topic's claims")
+    ccheck.add_argument("--seed", type=int, default=0, help="seed of every measurement (default 0)")
+    ccheck.add_argument("--record", action="store_true",
+                        help="write the results as the recorded results (the ledger's source)")
+    ccheck.add_argument("--results", default=None, help="recorded results file (default: the package's)")
+    ccheck.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    cledger = csub.add_parser("ledger", help="the ledger page (markdown) from the recorded results")
+    cledger.add_argument("--output", default=None, help="write to this file instead of printing")
+    cledger.add_argument("--results", default=None, help="recorded results file (default: the package's)")
 
     # `mlkit serve ...` is handed to mlkit.inference.server.serve_main whole (see main); listed for --help.
     sub.add_parser("serve", help="serve a model on a local SageMaker-style endpoint (mlkit serve --help)")
@@ -158,6 +177,61 @@ def _run_exam_cmd(args) -> int:
     return 0
 
 
+def _run_claims(args) -> int:
+    import textwrap
+
+    from mlkit import claims
+
+    if args.claims_command is None:
+        print("usage: mlkit claims {list,check,ledger} ... (mlkit claims --help)", file=sys.stderr)
+        return 2
+    if args.claims_command == "list":
+        chosen = [c for c in claims.load_claims() if args.topic is None or c.topic == args.topic]
+        if args.topic is not None:
+            from mlkit.topics import get_topic
+
+            get_topic(args.topic)
+        for c in chosen:
+            print(f"{c.id:<44} {c.topic:<17} {'quick' if c.quick else '':<5} "
+                  + textwrap.shorten(c.claim, width=90))
+        print(f"{len(chosen)} claims")
+        return 0
+    if args.claims_command == "ledger":
+        text = claims.render_markdown(claims.recorded(args.results))
+        if args.output:
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+            print(f"wrote {args.output}")
+        else:
+            print(text)
+        return 0
+    ledger = claims.check(args.ids or None, topic=args.topic, seed=args.seed, progress=not args.json)
+    past = claims.recorded(args.results)
+    if args.json:
+        print(json.dumps(ledger.to_dict(), indent=2))
+    else:
+        for r in ledger:
+            print(f"{r.claim.id:<44} {r.status:<22} {r.seconds:6.1f} s  {claims.format_figures(r.figures)}")
+            for note in (r.condition, r.corrected, r.error):
+                if note:
+                    print(textwrap.fill(note, width=100, initial_indent="    ", subsequent_indent="    "))
+            before = past.get(r.claim.id)
+            if before.status != "not measured":
+                diffs = claims.compare(before, r)
+                if diffs:
+                    print("    differs from the recorded result: " + "; ".join(diffs))
+        counts = ", ".join(f"{n} {s}" for s, n in ledger.counts().items() if n)
+        total = sum(r.seconds or 0 for r in ledger)
+        print(f"{len(ledger)} claims measured in {total:.0f} s with seed {ledger.seed}: {counts}"
+              + (" (interrupted)" if ledger.interrupted else ""))
+    if args.record:
+        if ledger.interrupted:
+            print("not recorded: the run was interrupted", file=sys.stderr)
+            return 1
+        path = claims.record(ledger, args.results)
+        print(f"recorded in {path}", file=sys.stderr if args.json else sys.stdout)
+    return 1 if ledger.counts()["error"] or ledger.interrupted else 0
+
+
 def _run_quiz(args) -> int:
     from mlkit.progress import Progress
     from mlkit.quiz import terminal
@@ -185,7 +259,8 @@ def main(argv=None) -> int:
             parser.print_help()
             return 0
         command = args.command
-        handlers = {"lab": _run_lab, "topics": _run_topics, "quiz": _run_quiz, "exam": _run_exam_cmd}
+        handlers = {"lab": _run_lab, "topics": _run_topics, "quiz": _run_quiz, "exam": _run_exam_cmd,
+                    "claims": _run_claims}
 
         def run():
             return handlers[command](args)

@@ -27,6 +27,10 @@ class Topic:
     notebook: str
     features: tuple[str, ...]
     widget: str | None = None
+    #: The kit's modules that are this topic's engine (``mlkit.tuning``, ...).
+    engine: tuple[str, ...] = ()
+    #: The real requests the topic exports and validates, as ``service:Operation``.
+    requests: tuple[str, ...] = ()
 
     @property
     def notebook_id(self) -> str:
@@ -37,62 +41,81 @@ class Topic:
 TOPICS: tuple[Topic, ...] = (
     Topic("start", 0, "Start here", "00_start_here.ipynb",
           ("how the kit maps to SageMaker", "datasets with known truth", "quizzes"),
-          "DatasetExplorer"),
+          "DatasetExplorer",
+          engine=('mlkit.datasets',), requests=()),
     Topic("data_preparation", 1, "Data preparation and text features", "01_data_preparation.ipynb",
           ("Data Wrangler-style cleaning", "label encoding", "CountVectorizer", "quantile binning"),
-          "CleaningPipelineToggler"),
+          "CleaningPipelineToggler",
+          engine=('mlkit.prep', 'mlkit.text'), requests=('sagemaker:CreateProcessingJob',)),
     Topic("visuals", 2, "Visualizing data (QuickSight visual types)", "02_visualizing_data.ipynb",
           ("QuickSight visual types", "histograms, heat maps, scatter plots", "SPICE"),
-          "ChartChooser"),
+          "ChartChooser",
+          engine=('mlkit.visuals',), requests=('quicksight:CreateAnalysis',)),
     Topic("input_modes", 3, "Training input modes and storage", "03_input_modes.ipynb",
           ("TrainingInputMode File|FastFile|Pipe", "S3 Express One Zone", "FSx for Lustre", "EFS",
            "RecordIO"),
-          "InputModeExplorer"),
+          "InputModeExplorer",
+          engine=('mlkit.input_modes', 'mlkit.recordio'), requests=('sagemaker:CreateTrainingJob',)),
     Topic("tuning", 4, "Automatic model tuning", "04_tuning.ipynb",
           ("Strategy Grid|Random|Bayesian|Hyperband", "early stopping", "warm start"),
-          "TuningRace"),
+          "TuningRace",
+          engine=('mlkit.tuning',), requests=('sagemaker:CreateHyperParameterTuningJob',)),
     Topic("inference", 5, "Inference modes and a local endpoint", "05_inference_modes.ipynb",
           ("real-time endpoints", "ServerlessConfig", "AsyncInferenceConfig", "batch transform",
            "InvokeEndpoint"),
-          "InferenceModeExplorer"),
+          "InferenceModeExplorer",
+          engine=('mlkit.inference',), requests=('sagemaker:CreateEndpointConfig',)),
     Topic("variants", 6, "Production and shadow variants, deployment guardrails",
           "06_variants_and_deployment.ipynb",
           ("ProductionVariant", "InitialVariantWeight", "shadow variants", "blue/green, canary, linear",
            "auto-rollback"),
-          "TrafficSplitter, RolloutSimulator"),
+          "TrafficSplitter, RolloutSimulator",
+          engine=('mlkit.inference.variants', 'mlkit.inference.deployment'), requests=('sagemaker:CreateEndpointConfig', 'sagemaker:UpdateEndpointWeightsAndCapacities')),
     Topic("scaling", 7, "Multi-model endpoints and autoscaling", "07_scaling_and_multi_model.ipynb",
           ("multi-model endpoints", "inference components and adapters", "target tracking",
            "scheduled scaling"),
-          "MultiModelCacheExplorer, ScalingWeek"),
+          "MultiModelCacheExplorer, ScalingWeek",
+          engine=('mlkit.inference.multimodel', 'mlkit.inference.components', 'mlkit.inference.autoscaling'), requests=('sagemaker:CreateModel',)),
     Topic("clarify", 8, "Clarify: bias metrics and SHAP", "08_clarify_bias_and_shap.ipynb",
           ("CI, DPL, KL, JS, LP, TVD, KS, CDD", "post-training bias", "SHAP explanations"),
-          "BiasExplorer, ShapExplorer"),
+          "BiasExplorer, ShapExplorer",
+          engine=('mlkit.clarify',), requests=('sagemaker:CreateProcessingJob',)),
     Topic("monitor", 9, "Model Monitor", "09_model_monitor.ipynb",
           ("data capture", "baselines", "data quality, model quality", "bias and attribution drift"),
-          "DriftDashboard"),
+          "DriftDashboard",
+          engine=('mlkit.monitor',), requests=('sagemaker:CreateMonitoringSchedule', 'cloudwatch:PutMetricAlarm')),
     Topic("rl", 10, "Reinforcement learning", "10_reinforcement_learning.ipynb",
           ("Q-learning", "epsilon-greedy exploration", "MDPs"),
-          "GridWorldExplorer"),
+          "GridWorldExplorer",
+          engine=('mlkit.rl',), requests=('sagemaker:CreateTrainingJob',)),
     Topic("mlops", 11, "Experiments, registry, lineage and pipelines", "11_mlops_loop.ipynb",
           ("SageMaker Experiments", "Model Registry", "lineage tracking", "Pipelines"),
-          "RunComparison, RegistryView, PipelineView"),
+          "RunComparison, RegistryView, PipelineView",
+          engine=('mlkit.experiments', 'mlkit.registry', 'mlkit.lineage', 'mlkit.pipelines'), requests=('sagemaker:CreateModelPackage', 'sagemaker:CreatePipeline')),
     Topic("automl", 12, "AutoML: Autopilot and Canvas", "12_automl_canvas.ipynb",
           ("Autopilot", "Canvas", "leaderboard"),
-          "AutoMLLauncher"),
+          "AutoMLLauncher",
+          engine=('mlkit.automl',), requests=('sagemaker:CreateAutoMLJobV2',)),
     Topic("forecasting", 13, "Time-series forecasting", "13_forecasting.ipynb",
           ("DeepAR", "Prophet-style models", "Canvas forecasting"),
-          "ForecastExplorer"),
+          "ForecastExplorer",
+          engine=('mlkit.forecast',), requests=('sagemaker:CreateAutoMLJobV2',)),
     Topic("ground_truth", 14, "Ground Truth labeling", "14_ground_truth_labeling.ipynb",
           ("labeling jobs", "annotation consolidation", "automated data labeling"),
-          "LabelingConsole"),
+          "LabelingConsole",
+          engine=('mlkit.labeling',), requests=('sagemaker:CreateLabelingJob',)),
     Topic("edge", 15, "Compression, compilation and edge inference", "15_compression_and_edge.ipynb",
           ("quantization, pruning, distillation", "SageMaker Neo", "IoT Greengrass"),
-          "CompressionBench"),
+          "CompressionBench",
+          engine=('mlkit.compression', 'mlkit.edge'), requests=('sagemaker:CreateCompilationJob',)),
     Topic("ledger", 16, "The claims ledger", "16_claims_ledger.ipynb",
-          ("every measurable claim of the notes, tested",)),
+          ("every measurable claim of the notes, tested",),
+          "ClaimsLedger",
+          engine=('mlkit.claims',), requests=()),
     Topic("exam", 17, "Practice exam", "17_practice_exam.ipynb",
           ("MLA-C01 style questions", "domain weights", "timed, graded at the end"),
-          "PracticeExamWidget"),
+          "PracticeExamWidget",
+          engine=('mlkit.quiz.exam', 'mlkit.quiz.guide'), requests=()),
 )
 
 _BY_ID = {t.id: t for t in TOPICS}
@@ -116,7 +139,7 @@ def get_topic(topic_id: str) -> Topic:
 def study_map(progress=None):
     """The study map as a DataFrame: one row per topic, with the learner's state.
 
-    Columns: ``number, topic, title, notebook, features, widget, available``
+    Columns: ``number, topic, title, notebook, features, widget, engine, available``
     (the notebook exists in the course), ``state`` (``'not started'``,
     ``'opened'`` or ``'completed'``) and ``quiz_best`` (``'3/4'``, or ``''``
     when the topic's quiz was never finished).
@@ -147,6 +170,7 @@ def study_map(progress=None):
                 "notebook": t.notebook,
                 "features": ", ".join(t.features),
                 "widget": t.widget or "",
+                "engine": ", ".join(t.engine),
                 "available": t.notebook in present,
                 "state": states.get(t.notebook_id, "not started"),
                 "quiz_best": f"{best[0]}/{best[1]}" if best else "",

@@ -22,6 +22,7 @@ _WHERE = {
     "CheckboxGroup": "widgets.base",
     "Quiz": "widgets.quiz",
     "StudyMap": "widgets.study_map",
+    "ClaimsLedger": "widgets.claims",
     "DatasetExplorer": "widgets.datasets",
     "InferenceModeExplorer": "widgets.inference",
     "PickList": "widgets.base",

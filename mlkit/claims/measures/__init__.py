@@ -1,0 +1,1 @@
+"""Measuring functions of the claims, one module per topic: ``measure(seed) -> Measurement``."""
