@@ -1,11 +1,10 @@
-"""``mlkit claims list|check|ledger`` and ``%claims``: the ledger from the terminal and the notebook."""
+"""``mlkit claims list|check|ledger``: the ledger from the terminal (``%claims`` is tested with the other magics)."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from mlkit import claims
 
@@ -58,38 +57,3 @@ def test_an_unknown_topic_is_a_clear_error_with_exit_code_2():
 def test_claims_without_an_action_shows_usage():
     out = run()
     assert out.returncode == 2 and "usage: mlkit claims" in out.stderr
-
-
-@pytest.fixture
-def shell(monkeypatch):
-    from IPython.core.interactiveshell import InteractiveShell
-
-    import jupyter_mlkit.magics as magics
-
-    shown = []
-    monkeypatch.setattr(magics, "display", shown.append)
-    ip = InteractiveShell.instance()
-    ip.run_line_magic("load_ext", "mlkit")
-    ip.shown = shown
-    yield ip
-    ip.run_line_magic("unload_ext", "mlkit")
-
-
-def test_claims_magic_measures_a_topics_quick_claims_now(shell):
-    shell.run_line_magic("claims", "variants")
-    (ledger,) = shell.shown
-    row = ledger.get(CLAIM)
-    assert row.source == "measured" and row.status == "holds"
-    assert {r.claim.topic for r in ledger} == {"variants"}
-
-
-def test_claims_magic_with_a_claim_id_measures_that_claim(shell):
-    shell.run_line_magic("claims", CLAIM)
-    (ledger,) = shell.shown
-    assert [r.id for r in ledger] == [CLAIM] and ledger.results[0].source == "measured"
-
-
-def test_claims_magic_alone_shows_the_recorded_ledger(shell):
-    shell.run_line_magic("claims", "")
-    (ledger,) = shell.shown
-    assert len(ledger) == len(claims.load_claims()) and {r.source for r in ledger} == {"recorded"}

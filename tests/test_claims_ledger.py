@@ -128,9 +128,10 @@ def test_a_measurement_refuses_what_a_ledger_could_not_state(kwargs, message):
 def test_figures_keep_six_significant_digits_so_a_record_is_stable_text():
     import numpy as np
 
-    m = Measurement("holds", {"a": 2 / 3, "b": np.float64(123456789.0), "c": np.int64(7)})
-    assert m.figures == {"a": 0.666667, "b": 123457000.0, "c": 7}
-    assert type(m.figures["c"]) is int
+    m = Measurement("holds", {"a": 2 / 3, "b": np.float64(123456789.0), "c": np.int64(7), "z": np.float64(0.0),
+                              "t": np.bool_(True)})
+    assert m.figures == {"a": 0.666667, "b": 123457000.0, "c": 7, "z": 0.0, "t": True}
+    assert [type(m.figures[k]) for k in "bczt"] == [float, int, float, bool]
 
 
 # --------------------------------------------------------------------------- checking

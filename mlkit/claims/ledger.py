@@ -118,17 +118,16 @@ class Claim:
 
 
 def _round(value):
+    if type(value).__module__.startswith("numpy") and hasattr(value, "item"):
+        value = value.item()  # numpy scalars become plain Python numbers (np.float64 is a float subclass)
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
-        return value
+        return int(value)
     if isinstance(value, float):
         if not math.isfinite(value) or value == 0.0:
-            return value
+            return float(value)
         return float(f"{value:.{_SIGNIFICANT}g}")
-    module = type(value).__module__
-    if module.startswith("numpy"):
-        return _round(value.item())
     raise TypeError(f"a figure must be a number or a short string, got {type(value).__name__}: {value!r}")
 
 
