@@ -49,3 +49,25 @@ def test_the_figure_is_redrawn_in_place(lab):
     fig, bars = w.figure, w._bars
     w.controls["level"].value = 3
     assert w.figure is fig and w._bars is bars
+
+
+def test_the_table_and_fourth_bar_show_the_model_tar_gz_size(lab):
+    w = CompressionBench(lab)
+    r = w.result
+    assert "model.tar.gz bytes" in w.table.value and f"{r.compressed.artifact_nbytes:,}" in w.table.value
+    assert w._bars[3].get_height() == pytest.approx(r.artifact_ratio)  # compressed / original archive
+
+
+def test_a_model_without_an_artifact_format_shows_a_dash_and_no_bar(lab, monkeypatch):
+    import dataclasses
+
+    real = lab.evaluate
+
+    def no_artifact(technique, level):
+        r = real(technique, level)
+        return dataclasses.replace(r, compressed=dataclasses.replace(r.compressed, artifact_nbytes=None))
+
+    monkeypatch.setattr(lab, "evaluate", no_artifact)
+    w = CompressionBench(lab)
+    assert w.result.artifact_ratio is None and w._bars[3].get_height() == 0.0
+    assert "<td>-</td>" in w.table.value

@@ -10,7 +10,12 @@ from widgets.base import MlkitWidget, html_block
 
 __all__ = ["CompressionBench"]
 
-_METRICS = (("size", "stored bytes"), ("latency", "latency, one row"), ("accuracy", "test accuracy"))
+_METRICS = (("size", "raw bytes"), ("latency", "latency, one row"), ("accuracy", "test accuracy"),
+            ("artifact", "model.tar.gz"))
+
+
+def _bytes(n) -> str:
+    return "-" if n is None else f"{n:,}"
 
 
 class CompressionBench(MlkitWidget):
@@ -19,9 +24,12 @@ class CompressionBench(MlkitWidget):
     Contract: every control change calls
     :meth:`mlkit.compression.CompressionLab.evaluate` (``technique``,
     ``level``) and shows its :class:`~mlkit.compression.CompressionResult`
-    (``self.result``): one plot with size, one-row latency and accuracy as
-    ratios to the original (the grey bars at 1), the measured values above
-    the bars, and a table of both models. ``lab``: a fitted
+    (``self.result``): one plot with raw size, one-row latency, accuracy and
+    the ``model.tar.gz`` size as ratios to the original (the grey bars at
+    1), the measured values above the bars, and a table of both models with
+    both sizes (raw parameter bytes and the gzip-compressed artifact
+    SageMaker would store; a model with no artifact format shows "-" and a
+    zero bar). ``lab``: a fitted
     :class:`~mlkit.compression.CompressionLab` to reuse, or None to train one
     (``n_rows``, ``seed``; a few seconds). A level out of the technique's
     range shows the engine's message in the banner.
@@ -68,17 +76,21 @@ class CompressionBench(MlkitWidget):
             f"<b>{html.escape(result.technique)}</b> at level {result.level:g}: "
             f"<i>level = {html.escape(TECHNIQUES[result.technique])}</i>")
         rows = "".join(
-            f"<tr><td>{html.escape(m.name)}</td><td>{m.nbytes:,}</td><td>{m.latency_row_us:,.1f}</td>"
+            f"<tr><td>{html.escape(m.name)}</td><td>{m.nbytes:,}</td><td>{_bytes(m.artifact_nbytes)}</td>"
+            f"<td>{m.latency_row_us:,.1f}</td>"
             f"<td>{m.latency_batch_ms:,.2f}</td><td>{m.accuracy:.3f}</td></tr>"
             for m in (result.original, result.compressed))
         self.table.value = html_block(
-            "<table><tr><th>model</th><th>bytes</th><th>µs / row</th><th>ms / 1,000 rows</th>"
+            "<table><tr><th>model</th><th>raw bytes</th><th>model.tar.gz bytes</th><th>µs / row</th><th>ms / 1,000 rows</th>"
             f"<th>accuracy</th></tr>{rows}</table>")
         if self._ax is None:
             self._make_axes()
         o, c = result.original, result.compressed
-        ratios = (c.nbytes / o.nbytes, c.latency_row_us / o.latency_row_us, c.accuracy / o.accuracy)
-        shown = (f"{c.nbytes:,} B", f"{c.latency_row_us:,.0f} µs", f"{c.accuracy:.3f}")
+        packed = result.artifact_ratio
+        ratios = (c.nbytes / o.nbytes, c.latency_row_us / o.latency_row_us, c.accuracy / o.accuracy,
+                  0.0 if packed is None else packed)
+        shown = (f"{c.nbytes:,} B", f"{c.latency_row_us:,.0f} µs", f"{c.accuracy:.3f}",
+                 f"{_bytes(c.artifact_nbytes)} B")
         for bar, ratio, text, label in zip(self._bars, ratios, shown, self._labels):
             height = min(ratio, 2.9)
             bar.set_height(height)
