@@ -70,6 +70,7 @@ __all__ = [
     "scatter_4d",
     "sample_data",
     "draw",
+    "chart_data",
     "scatter_4d_request",
 ]
 
@@ -624,29 +625,20 @@ def radar_chart(profiles, *, title: str | None = None, figure=None) -> "Figure":
     return fig
 
 
-def sankey_diagram(data, stages: Sequence[str], value: str | None = None, *, title: str | None = None,
-                   figure=None) -> "Figure":
-    """Bands from each category of one stage to the categories of the next, as wide as their flow.
+def _sankey_layout(data, stages, value) -> dict:
+    """Node boxes and bands of :func:`sankey_diagram`, in axes units (0..1 both ways).
 
-    ``stages`` are two or more columns (e.g. channel -> region ->
-    operation_status); the flow is the row count (or the sum of ``value``).
-    Answers *flow*. Errors: fewer than two stages, unknown columns.
+    ``nodes``: per stage, category -> [bottom, height] (heights are shares of
+    the total); ``bands``: one dict per flow (``stage``, ``source``,
+    ``target``, ``x0``, ``x1``, ``top_a``, ``ha``, ``top_b``, ``hb``);
+    ``xs``: each stage's left edge; ``width``: a node's width.
     """
     import numpy as np
-    from matplotlib.patches import PathPatch, Rectangle
-    from matplotlib.path import Path
 
     stages = list(stages)
-    if len(stages) < 2:
-        raise ValueError(f"stages must name at least 2 columns (from, to), got {stages!r}")
-    _frame(data, *[("stages", c) for c in stages], *([("value", value)] if value else []))
     weight = data[value].astype(float) if value else None
     total = float(weight.sum()) if value else float(len(data))
     gap = 0.02
-    fig = _figure(figure, (6.8, 3.8))
-    ax = fig.add_axes((0.02, 0.04, 0.96, 0.86))
-    ax.set_axis_off()
-    # node positions per stage: (category -> (bottom, height)), heights are shares of the total
     nodes = []
     for col in stages:
         amounts = (weight.groupby(data[col]).sum() if value else data[col].value_counts()).sort_values(ascending=False)
@@ -658,9 +650,9 @@ def sankey_diagram(data, stages: Sequence[str], value: str | None = None, *, tit
             pos[cat] = [y - h, h]
             y -= h + gap
         nodes.append(pos)
-    colours = {cat: _PALETTE[i % len(_PALETTE)] for i, cat in enumerate(nodes[0])}
     width = 0.04
     xs = np.linspace(0, 1 - width, len(stages))
+    bands = []
     for k, (a, b) in enumerate(zip(stages[:-1], stages[1:])):
         flows = (weight.groupby([data[a], data[b]]).sum() if value else data.groupby([a, b]).size())
         out_used = {c: 0.0 for c in nodes[k]}
@@ -675,15 +667,43 @@ def sankey_diagram(data, stages: Sequence[str], value: str | None = None, *, tit
             top_b = nodes[k + 1][cb][0] + nodes[k + 1][cb][1] - in_used[cb]
             out_used[ca] += ha
             in_used[cb] += hb
-            x0, x1 = xs[k] + width, xs[k + 1]
-            xm = (x0 + x1) / 2
-            verts = [(x0, top_a), (xm, top_a), (xm, top_b), (x1, top_b), (x1, top_b - hb),
-                     (xm, top_b - hb), (xm, top_a - ha), (x0, top_a - ha), (x0, top_a)]
-            codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO,
-                     Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.CLOSEPOLY]
-            first = ca if k == 0 else None
-            colour = colours.get(first, "#9e9e9e") if k == 0 else "#9e9e9e"
-            ax.add_patch(PathPatch(Path(verts, codes), facecolor=colour, alpha=0.35, edgecolor="none"))
+            bands.append({"stage": k, "source": ca, "target": cb, "x0": float(xs[k] + width), "x1": float(xs[k + 1]),
+                          "top_a": float(top_a), "ha": float(ha), "top_b": float(top_b), "hb": float(hb),
+                          "amount": float(amount)})
+    return {"stages": stages, "nodes": nodes, "bands": bands, "xs": [float(x) for x in xs], "width": width}
+
+
+def sankey_diagram(data, stages: Sequence[str], value: str | None = None, *, title: str | None = None,
+                   figure=None) -> "Figure":
+    """Bands from each category of one stage to the categories of the next, as wide as their flow.
+
+    ``stages`` are two or more columns (e.g. channel -> region ->
+    operation_status); the flow is the row count (or the sum of ``value``).
+    Answers *flow*. Errors: fewer than two stages, unknown columns.
+    """
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path
+
+    stages = list(stages)
+    if len(stages) < 2:
+        raise ValueError(f"stages must name at least 2 columns (from, to), got {stages!r}")
+    _frame(data, *[("stages", c) for c in stages], *([("value", value)] if value else []))
+    layout = _sankey_layout(data, stages, value)
+    nodes, xs, width = layout["nodes"], layout["xs"], layout["width"]
+    colours = {cat: _PALETTE[i % len(_PALETTE)] for i, cat in enumerate(nodes[0])}
+    fig = _figure(figure, (6.8, 3.8))
+    ax = fig.add_axes((0.02, 0.04, 0.96, 0.86))
+    ax.set_axis_off()
+    for band in layout["bands"]:
+        k, x0, x1 = band["stage"], band["x0"], band["x1"]
+        top_a, ha, top_b, hb = band["top_a"], band["ha"], band["top_b"], band["hb"]
+        xm = (x0 + x1) / 2
+        verts = [(x0, top_a), (xm, top_a), (xm, top_b), (x1, top_b), (x1, top_b - hb),
+                 (xm, top_b - hb), (xm, top_a - ha), (x0, top_a - ha), (x0, top_a)]
+        codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO,
+                 Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.CLOSEPOLY]
+        colour = colours.get(band["source"], "#9e9e9e") if k == 0 else "#9e9e9e"
+        ax.add_patch(PathPatch(Path(verts, codes), facecolor=colour, alpha=0.35, edgecolor="none"))
     for k, pos in enumerate(nodes):
         for cat, (bottom, h) in pos.items():
             ax.add_patch(Rectangle((xs[k], bottom), width, h, color=colours.get(cat, "#616161") if k == 0
@@ -921,6 +941,139 @@ def draw(visual: str, *, seed: int = 0, figure=None) -> "Figure":
     """Draw ``visual`` (a key of :data:`VISUAL_TYPES`) on its :func:`sample_data`; returns the Figure."""
     kwargs = sample_data(visual, seed=seed)
     return _DRAWERS[visual](**kwargs, figure=figure)
+
+
+def _tree_rects(data, levels, value, width: float = 100.0, height: float = 100.0) -> list[dict]:
+    """The tree map's rectangles, as :func:`tree_map` lays them out (squarify over ``width`` x ``height``)."""
+    import squarify
+
+    levels = [levels] if isinstance(levels, str) else list(levels)
+    sizes = data.groupby(levels, observed=True)[value].sum() if value else data.groupby(levels, observed=True).size()
+    sizes = sizes[sizes > 0].sort_values(ascending=False)
+    tops = list(dict.fromkeys(k[0] if isinstance(k, tuple) else k for k in sizes.index))
+    sizes = sizes.sort_index(level=0, key=lambda idx: idx.map(lambda v: tops.index(v)), sort_remaining=False) \
+        if len(levels) > 1 else sizes
+    keys = [k if isinstance(k, tuple) else (k,) for k in sizes.index]
+    amounts = sizes.to_numpy(dtype=float)
+    rects = squarify.squarify(squarify.normalize_sizes(amounts, width, height), 0, 0, width, height)
+    return [{"x": r["x"], "y": r["y"], "dx": r["dx"], "dy": r["dy"], "path": [str(k) for k in key],
+             "amount": float(a), "group": tops.index(key[0])} for r, key, a in zip(rects, keys, amounts)]
+
+
+def chart_data(visual: str, *, seed: int = 0) -> dict:
+    """The numbers :func:`draw` puts on the chart of ``visual``, without drawing: for a view that draws itself.
+
+    Out: a dict with ``kind`` (how to draw it: ``bars``, ``histogram``,
+    ``lines``, ``scatter``, ``heat``, ``pie``, ``rects``, ``table``,
+    ``kpi``, ``gauge``, ``words``, ``radar``, ``sankey``, ``waterfall``),
+    ``title`` and the aggregates of :func:`sample_data` that the matching
+    chart function shows (bar heights, bin counts and edges, curves,
+    rectangles, cells...), as plain lists and numbers. Same seed, same
+    numbers; ``tests/test_visuals.py`` checks them against the figures.
+
+        >>> d = chart_data("pie_chart")
+        >>> d["kind"], round(sum(d["values"]))
+        ('pie', 1000)
+
+    Errors: as :func:`sample_data` (an unknown visual, a bad seed).
+    """
+    import numpy as np
+    import pandas as pd
+
+    kw = sample_data(visual, seed=seed)
+    if visual == "bar_chart":
+        data, cat, val, agg = kw["data"], kw["category"], kw["value"], kw["agg"]
+        series = data.groupby(cat, observed=True)[val].agg(agg).sort_values(ascending=False)
+        return {"kind": "bars", "title": kw["title"], "labels": [str(i) for i in series.index],
+                "values": series.to_numpy(dtype=float).tolist(), "xlabel": cat, "ylabel": f"{agg} of {val}"}
+    if visual == "histogram":
+        v = kw["values"].dropna().to_numpy(dtype=float)
+        edges = np.geomspace(v.min(), v.max(), kw["bins"] + 1)
+        counts, _ = np.histogram(v, bins=edges)
+        return {"kind": "histogram", "title": kw["title"], "counts": counts.tolist(), "edges": edges.tolist(),
+                "log": True, "xlabel": str(kw["values"].name), "ylabel": "count"}
+    if visual == "density_plot":
+        from scipy.stats import gaussian_kde
+
+        data, value, by = kw["data"], kw["value"], kw["by"]
+        series = [(str(n), np.log10(g.dropna().to_numpy(dtype=float))) for n, g in data.groupby(by, observed=True)[value]]
+        grid = np.linspace(min(v.min() for _, v in series), max(v.max() for _, v in series), 256)
+        return {"kind": "lines", "title": kw["title"], "x": grid.tolist(),
+                "series": {n: gaussian_kde(v)(grid).tolist() for n, v in series}, "fill": True,
+                "xlabel": f"log10({value})", "ylabel": "density", "legend_title": by}
+    if visual == "line_chart":
+        d = kw["data"].sort_values(kw["x"])
+        t = pd.to_datetime(d[kw["x"]])
+        hours = ((t - t.iloc[0]).dt.total_seconds() / 3600.0).to_numpy()
+        days = [(float(h), ts.strftime("%a %d")) for h, ts in zip(hours, t) if ts.hour == 0 and ts.minute == 0]
+        return {"kind": "lines", "title": kw["title"], "x": hours.tolist(),
+                "series": {kw["y"]: d[kw["y"]].to_numpy(dtype=float).tolist()}, "xticks": days,
+                "xlabel": f"{kw['x']} (hours from {t.iloc[0]:%Y-%m-%d %H:%M})", "ylabel": kw["y"]}
+    if visual == "scatter_plot":
+        d = kw["data"][[kw["x"], kw["y"]]].dropna()
+        r = float(d[kw["x"]].corr(d[kw["y"]]))
+        return {"kind": "scatter", "title": f"{kw['y']} against {kw['x']} (r = {r:.2f})",
+                "x": d[kw["x"]].to_numpy(dtype=float).tolist(), "y": d[kw["y"]].to_numpy(dtype=float).tolist(),
+                "xlabel": kw["x"], "ylabel": kw["y"]}
+    if visual == "scatter_4d":
+        x, y, colour, size = kw["x"], kw["y"], kw["colour"], kw["size"]
+        d = kw["data"][[x, y, colour, size]].dropna()
+        biggest = float(d[size].max()) or 1.0
+        groups = {str(cat): {"x": g[x].to_numpy(dtype=float).tolist(), "y": g[y].to_numpy(dtype=float).tolist(),
+                             "area": (g[size] / biggest).to_numpy(dtype=float).tolist()}
+                  for cat, g in d.groupby(colour, observed=True)}
+        return {"kind": "scatter", "title": f"{y} vs {x}, colour = {colour}, size = {size}", "groups": groups,
+                "size_legend": [(f, f"{size} = {biggest * f:,.0f}") for f in (0.25, 0.5, 1.0)],
+                "legend_title": f"colour: {colour}", "xlabel": x, "ylabel": y}
+    if visual == "heat_map":
+        m = kw["matrix"]
+        return {"kind": "heat", "title": "correlation matrix", "rows": [str(i) for i in m.index],
+                "columns": [str(c) for c in m.columns], "values": m.to_numpy(dtype=float).tolist(),
+                "vmin": -1.0, "vmax": 1.0}
+    if visual in ("pie_chart", "donut_chart"):
+        v = kw["values"]
+        return {"kind": "pie", "title": "percentage of total" if visual == "donut_chart" else kw["title"],
+                "labels": [str(i) for i in v.index], "values": v.to_numpy(dtype=float).tolist(),
+                "hole": 0.45 if visual == "donut_chart" else 0.0, "total": float(v.sum())}
+    if visual == "tree_map":
+        return {"kind": "rects", "title": kw["title"], "width": 100.0, "height": 100.0,
+                "rects": _tree_rects(kw["data"], kw["levels"], kw["value"])}
+    if visual == "pivot_table":
+        table = pd.pivot_table(kw["data"], index=kw["rows"], columns=kw["columns"], values=kw["value"],
+                               aggfunc=kw["agg"], margins=True, margins_name="total", observed=True)
+        return {"kind": "table", "title": kw["title"], "corner": f"{kw['rows']} \\ {kw['columns']}",
+                "rows": [str(i) for i in table.index], "columns": [str(c) for c in table.columns],
+                "cells": [[f"{v:,.3f}" for v in row] for row in table.to_numpy()]}
+    if visual == "kpi":
+        value, target, fmt = kw["value"], kw["target"], kw["fmt"]
+        gap = (value - target) / abs(target)
+        good = gap >= 0 if kw["higher_is_better"] else gap <= 0
+        share = max(0.0, min(1.0, value / target)) if target > 0 and value >= 0 else 0.0
+        return {"kind": "kpi", "title": kw["label"], "label": kw["label"], "value_text": fmt.format(value),
+                "gap": gap, "good": bool(good), "target_text": fmt.format(target), "share": share}
+    if visual == "gauge":
+        return {"kind": "gauge", "title": kw["label"], "label": kw["label"], "value": kw["value"],
+                "low": kw["low"], "high": kw["high"], "edges": [kw["low"], *sorted(kw["bands"]), kw["high"]]}
+    if visual == "word_cloud":
+        top = sorted(kw["frequencies"].items(), key=lambda wc: (-wc[1], wc[0]))[:100]
+        return {"kind": "words", "title": kw["title"], "words": [(str(w), float(c)) for w, c in top if c > 0]}
+    if visual == "radar_chart":
+        prof = kw["profiles"]
+        values = prof.to_numpy(dtype=float)
+        scaled = values / np.where(values.max(axis=0) > 0, values.max(axis=0), 1.0)
+        return {"kind": "radar", "title": kw["title"] + " (each measure scaled to its maximum)",
+                "measures": [str(c) for c in prof.columns], "items": [str(i) for i in prof.index],
+                "scaled": scaled.tolist()}
+    if visual == "sankey_diagram":
+        layout = _sankey_layout(kw["data"], kw["stages"], None)
+        return {"kind": "sankey", "title": f"flow: {' > '.join(kw['stages'])}", **layout}
+    # waterfall_chart
+    steps = kw["steps"]
+    amounts = steps.to_numpy(dtype=float)
+    ends = np.cumsum(amounts)
+    return {"kind": "waterfall", "title": kw["title"], "labels": [str(i) for i in steps.index],
+            "amounts": amounts.tolist(), "starts": (ends - amounts).tolist(), "total": float(ends[-1]),
+            "total_label": kw["total_label"]}
 
 
 # ---------------------------------------------------------------------------- QuickSight request

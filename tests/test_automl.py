@@ -162,3 +162,23 @@ def test_predict_returns_the_targets_own_labels(messy_csv, result):
     frame = pd.read_csv(messy_csv).head(20)
     pred = result.predict(frame)
     assert set(pred) <= {"0", "1"} and len(pred) == 20
+
+
+@pytest.mark.parametrize("target", ["admitted", "GPA"])  # a classification and a regression
+def test_the_ensemble_predicts_as_a_stack_fitted_from_scratch(target):
+    import warnings
+
+    from sklearn.base import clone
+
+    res = AutoMLJob("admissions", target, Mode="ENSEMBLING", MaxCandidates=3, n_rows=200).run(progress=False)
+    ens = next(c for c in res.candidates.values() if c.algorithm == "ensemble")
+    p = res.prepared
+    scratch = clone(ens.pipeline)  # the same Stacking* with the same parameters, fitted the usual way
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scratch.fit(p["X_train"], p["y_train"])
+    method = "predict_proba" if target == "admitted" else "predict"
+    # the reused members are what the refit would build (same data, same seeds): identical predictions
+    np.testing.assert_allclose(getattr(ens.pipeline, method)(p["X_val"]), getattr(scratch, method)(p["X_val"]),
+                               rtol=0, atol=1e-12)
+    assert ens.pipeline.cv != "prefit"  # its parameters are left as given

@@ -33,7 +33,7 @@ def test_the_notebook_code_rebuilds_the_same_pipeline(result):
     from mlkit.automl.notebook import pipeline_code
 
     code = pipeline_code(result, "mlkit-automl-001-linear")
-    assert "LogisticRegression(C=1.0, max_iter=2000)" in code and "OneHotEncoder" in code
+    assert "LogisticRegression(C=1.0, max_iter=2000, solver='newton-cholesky')" in code and "OneHotEncoder" in code
 
 
 def test_an_unknown_candidate_is_named(result, tmp_path):

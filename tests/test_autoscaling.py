@@ -214,3 +214,38 @@ def test_exported_requests_validate_against_application_autoscaling():
 
 def test_register_scalable_target_validates_with_the_mixin():
     assert ScalableTarget("demo", MinCapacity=2, MaxCapacity=6).validate()["ScalableDimension"] == "sagemaker:variant:DesiredInstanceCount"
+
+
+# -- the vectorised control loop --------------------------------------------------------
+@pytest.mark.parametrize("policy_kw, scheduled, start_s, initial", [
+    ({"TargetValue": 300.0, "ScaleOutCooldown": 0, "ScaleInCooldown": 0}, True, 0.0, 1),
+    ({"TargetValue": 1200.0, "ScaleOutCooldown": 300, "ScaleInCooldown": 900}, True, 300.0, 5),
+    ({"TargetValue": 2500.0, "ScaleOutCooldown": 60, "ScaleInCooldown": 300, "DisableScaleIn": True}, False, 300.0, 2),
+    (None, True, 120.0, 3),
+])
+def test_stretch_loop_equals_one_event_per_period(week, monkeypatch, policy_kw, scheduled, start_s, initial):
+    from mlkit.inference import autoscaling
+
+    actions = [ScheduledAction("weekday-bounds", "cron(0 6 ? * MON *)", MinCapacity=2, MaxCapacity=8),
+               ScheduledAction("wednesday-peak", "cron(0 8 ? * WED *)", MinCapacity=6, MaxCapacity=10),
+               ScheduledAction("friday-evening", "cron(0 18 ? * FRI *)", MinCapacity=1, MaxCapacity=3)]
+    kw = dict(policy=TargetTrackingPolicy(**policy_kw) if policy_kw else None, scheduled=actions if scheduled else [],
+              instance_start_s=start_s, initial_instances=initial, seed=1)
+    target = ScalableTarget("demo", MinCapacity=1, MaxCapacity=10)
+    monkeypatch.setattr(autoscaling, "_FAST_CONTROL", False)
+    reference = simulate_scaling(week, target, **kw)
+    monkeypatch.setattr(autoscaling, "_FAST_CONTROL", True)
+    fast = simulate_scaling(week, target, **kw)
+    # the same decisions in the same order: every number identical, not merely close
+    pd.testing.assert_frame_equal(fast.timeline, reference.timeline, check_exact=True)
+    assert fast.summary == reference.summary and fast.activities == reference.activities
+    assert reference.summary.scale_outs + len(reference.activities) > 0  # the case does scale
+
+
+def test_erlang_c_array_matches_the_scalar_formula():
+    from mlkit.inference.autoscaling import _erlang_c, _erlang_c_array
+
+    loads = np.array([0.0, 0.5, 3.9, 7.2, 11.99])
+    expected = [_erlang_c(12, a) for a in loads]
+    # same operations in the same order: equal to the last bit
+    assert _erlang_c_array(12, loads).tolist() == expected

@@ -130,3 +130,47 @@ def test_waterfall_bars_start_where_the_previous_ended():
     bars = [p for p in fig.axes[0].patches]
     assert [b.get_y() for b in bars[:3]] == [0.0, 100.0, 70.0]
     assert bars[1].get_height() == -30.0 and bars[3].get_height() == 80.0  # the total: 100 - 30 + 10
+
+
+# -- chart_data: the numbers of each chart, for views that draw them themselves ---------------------------
+@pytest.mark.parametrize("visual", list(visuals.VISUAL_TYPES))
+def test_chart_data_names_how_to_draw_every_visual(visual):
+    data = visuals.chart_data(visual)
+    assert data["kind"] in {"bars", "histogram", "lines", "scatter", "heat", "pie", "rects", "table", "kpi",
+                            "gauge", "words", "radar", "sankey", "waterfall"} and data["title"]
+
+
+def test_chart_data_bars_are_the_figures_bars():
+    fig = visuals.draw("bar_chart")
+    heights = [r.get_height() for r in fig.axes[0].patches]
+    assert visuals.chart_data("bar_chart")["values"] == pytest.approx(heights, rel=1e-12)  # same groupby
+
+
+def test_chart_data_histogram_counts_are_the_figures_bins():
+    fig = visuals.draw("histogram")
+    heights = [r.get_height() for r in fig.axes[0].patches]
+    # matplotlib's hist over the same log-spaced edges counts the same rows per bin
+    assert visuals.chart_data("histogram")["counts"] == heights
+
+
+def test_chart_data_tree_map_has_the_figures_rectangles():
+    fig = visuals.draw("tree_map")
+    data = visuals.chart_data("tree_map")
+    drawn = sorted((round(r.get_x(), 9), round(r.get_y(), 9)) for r in fig.axes[0].patches)
+    assert sorted((round(r["x"], 9), round(r["y"], 9)) for r in data["rects"]) == drawn  # same squarify layout
+
+
+def test_chart_data_sankey_bands_are_the_figures_bands():
+    from matplotlib.patches import PathPatch
+
+    fig = visuals.draw("sankey_diagram")
+    bands = [p for p in fig.axes[0].patches if isinstance(p, PathPatch)]
+    data = visuals.chart_data("sankey_diagram")
+    assert len(data["bands"]) == len(bands) > 10
+    # every stage's flows add up to all 1,000 claims
+    assert sum(b["amount"] for b in data["bands"] if b["stage"] == 0) == 1000
+
+
+def test_chart_data_refuses_an_unknown_visual():
+    with pytest.raises(ValueError, match="visual must be one of"):
+        visuals.chart_data("bubble_chart")

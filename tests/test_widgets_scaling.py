@@ -40,12 +40,25 @@ def test_min_above_max_shows_the_engine_message():
     assert w.error is None
 
 
-def test_scaling_line_is_updated_in_place():
+def test_the_instance_line_steps_where_the_fleet_changes():
+    import numpy as np
+
     w = ScalingWeek(scheduled=False)
-    line = w._inst
     w.controls["target_value"].value = 2000.0
-    assert w._inst is line
-    assert list(line.get_ydata()) == w.result.timeline["billed_instances"].tolist()
+    billed = w.result.timeline["billed_instances"].to_numpy()
+    hours, counts = w.instance_steps
+    # a step line through the change points redraws every minute of the week exactly
+    assert np.array_equal(np.repeat(counts, np.diff(np.append(np.round(hours * 60).astype(int), len(billed)))), billed)
+    assert w.chart.value.count("<path class='instances'") == 1 and w.chart.value.endswith("</svg>")
+
+
+def test_the_traffic_is_drawn_once_per_seed():
+    w = ScalingWeek(scheduled=False)
+    static = w._static
+    w.controls["target_tracking"].value = False
+    assert w._static is static  # only the instance and throttle lines are new
+    w.controls["seed"].value = 1
+    assert w._static is not static and w._static[0] == 1
 
 
 def test_cache_replay_decides_as_get_then_put_per_request():

@@ -10,6 +10,9 @@ from widgets.base import MlkitWidget, html_block
 
 __all__ = ["InputModeExplorer"]
 
+#: How many settings' runs the explorer keeps, to show them again without re-running.
+_KEEP = 32
+
 _ROWS = (("fetch before training", "#d62728"), ("read / stream", "#1f77b4"), ("compute", "#2ca02c"))
 
 
@@ -43,10 +46,17 @@ class InputModeExplorer(MlkitWidget):
     :class:`~mlkit.input_modes.TrainingJobRun` (``self.result``): a timeline
     of when data was fetched before training, read or streamed, and computed
     on (as a share of the job's time), a gauge of the peak local disk against
-    the ML storage volume, a caption above them (modes, total time, first
-    batch, disk: HTML, so a change repaints only the bars), and a table of
+    the ML storage volume (``self.chart``, inline SVG; ``self.spans``,
+    ``self.first_batch_share`` and ``self.disk_share`` hold what it shows), a caption above them (modes, total time, first
+    batch, disk), and a table of
     time to first batch, total time, disk and bytes read. A combination SageMaker refuses (FSx for Lustre with
     Pipe, say) shows the engine's message in the banner.
+
+    Speed: a setting already run (workload, files, size, mode, storage) is
+    shown again from the explorer's memory of its last 32 runs instead of
+    running the job again: the job's numbers depend only
+    on the setting (simulated clock, seeded sample data), so a rerun would
+    show the same. A new setting runs the job.
 
     >>> w = InputModeExplorer(scenario="many-small-random", mode="FastFile")
     >>> w.set(mode="File")
@@ -82,8 +92,11 @@ class InputModeExplorer(MlkitWidget):
                                            description="storage", style=style),
         }
         self.table = ipywidgets.HTML()
-        self.caption = ipywidgets.HTML()  # above the figure: text that changes is HTML, not pixels to redraw
-        self._artists = None
+        self.caption = ipywidgets.HTML()  # above the chart: the modes, the total, the first batch, the disk
+        self.chart = ipywidgets.HTML()  # the timeline and the disk gauge, as inline SVG
+        self.spans = [[] for _ in _ROWS]
+        self.first_batch_share = self.disk_share = 0.0
+        self._runs: dict = {}  # setting -> TrainingJobRun, most recently used last (the last _KEEP settings)
         self._holding = False
 
         def new_workload(change):
@@ -102,7 +115,7 @@ class InputModeExplorer(MlkitWidget):
         # than in the first control change that switches to such a workload
         import sklearn.linear_model  # noqa: F401
         super().__init__(controls, title="Training input modes: where the time and the disk go",
-                         body=[self.caption], figsize=(8.5, 2.4))
+                         body=[self.caption, self.chart])
 
     def layout(self):
         return [*super().layout(), self.table]
@@ -110,7 +123,14 @@ class InputModeExplorer(MlkitWidget):
     def compute(self, scenario, n_files, file_MB, mode, storage):
         from mlkit.input_modes.scenarios import measure
 
-        return measure(scenario, mode, storage, n_files=n_files, file_MB=file_MB, store=self.store)
+        key = (scenario, n_files, file_MB, mode, storage)
+        run = self._runs.pop(key, None)
+        if run is None:  # a setting not run yet: run the job (a job's numbers depend only on its setting)
+            run = measure(scenario, mode, storage, n_files=n_files, file_MB=file_MB, store=self.store)
+            if len(self._runs) >= _KEEP:
+                self._runs.pop(next(iter(self._runs)))
+        self._runs[key] = run  # most recently used last
+        return run
 
     # -- the view ---------------------------------------------------------------------
     def draw(self, result) -> None:
@@ -132,39 +152,52 @@ class InputModeExplorer(MlkitWidget):
             for k, v in rows) + "</table>")
         self._draw_figure(result)
 
-    def _make_axes(self) -> None:
-        fig = self.figure
-        time_ax, disk_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [4, 1]})
-        fig.subplots_adjust(left=0.2, right=0.97, bottom=0.2, top=0.82, wspace=0.45)
-        time_ax.set_xlim(0, 100)
-        time_ax.set_ylim(-0.6, len(_ROWS) - 0.4)
-        time_ax.set_yticks(range(len(_ROWS)), [r[0] for r in _ROWS])
-        time_ax.invert_yaxis()
-        time_ax.set_xlabel("share of the job's time (%)")
-        bars = [time_ax.broken_barh([], (i - 0.35, 0.7), facecolors=colour) for i, (_, colour) in enumerate(_ROWS)]
-        first = time_ax.axvline(0, color="black", lw=1, ls="--")
-        time_ax.set_title("where the job's time goes", y=1.0, fontsize=9)
-        disk_ax.set_xlim(-0.5, 0.5)
-        disk_ax.set_ylim(0, 100)
-        disk_ax.set_xticks([])
-        disk_ax.set_ylabel("% of the volume")
-        disk_bar = disk_ax.bar([0], [0], width=0.6, color="#9467bd")[0]
-        disk_ax.set_title("peak disk", y=1.0, fontsize=9)
-        self._artists = {"bars": bars, "first": first, "disk": disk_bar}
+    # -- the chart: inline SVG (a few dozen rectangles; the browser lays out the text) ----------
+    _W, _H = 850, 240
 
     def _draw_figure(self, result) -> None:
-        if self._artists is None:
-            self._make_axes()
-        a = self._artists
         total = max(result.total_time_s, 1e-9)
         spans = [[] for _ in _ROWS]
         for lane, start, end in result.timeline[["lane", "start_s", "end_s"]].itertuples(index=False):
             spans[_row_of(lane)].append((100 * start / total, max(100 * (end - start) / total, 0.15)))
-        for i, collection in enumerate(a["bars"]):
-            y = i - 0.35
-            collection.set_verts([[(x, y), (x, y + 0.7), (x + w, y + 0.7), (x + w, y)] for x, w in spans[i]])
-        ttfb = 100 * min(result.time_to_first_batch_s / total, 1.0)
-        a["first"].set_xdata([ttfb, ttfb])
-        share = 100 * result.peak_disk_bytes / result.volume_bytes
-        a["disk"].set_height(min(share, 100.0))
-        self.refresh_figure(dynamic=[*a["bars"], a["first"], a["disk"]])
+        self.spans = spans  # per row, (start %, width %) of each bar, as drawn
+        self.first_batch_share = 100 * min(result.time_to_first_batch_s / total, 1.0)
+        self.disk_share = min(100 * result.peak_disk_bytes / result.volume_bytes, 100.0)
+        self.chart.value = self._svg()
+
+    def _svg(self) -> str:
+        from widgets.svg import _FONT, _esc
+
+        W, H = self._W, self._H
+        x0, x1, top, row_h = 170, 640, 34, 52  # timeline plot area; three rows
+        bottom = top + row_h * len(_ROWS)
+
+        def X(pct):
+            return x0 + pct / 100 * (x1 - x0)
+
+        parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='100%' viewBox='0 0 {W} {H}' "
+                 f"style='max-width:{W}px;height:auto' {_FONT} font-size='11'>",
+                 f"<text x='{(x0 + x1) / 2}' y='18' text-anchor='middle' font-size='12'>where the job's time goes</text>"]
+        for i, ((label, colour), bars) in enumerate(zip(_ROWS, self.spans)):
+            y = top + i * row_h + 0.15 * row_h
+            parts.append(f"<text x='{x0 - 8}' y='{y + 0.35 * row_h + 4:.1f}' text-anchor='end'>{_esc(label)}</text>")
+            parts.extend(f"<rect class='span' x='{X(a):.1f}' y='{y:.1f}' width='{max(0.5, X(a + w) - X(a)):.1f}' "
+                         f"height='{0.7 * row_h:.1f}' fill='{colour}'/>" for a, w in bars)
+        for t in range(0, 101, 20):
+            parts.append(f"<text x='{X(t):.1f}' y='{bottom + 16}' text-anchor='middle'>{t}</text>")
+        fx = X(self.first_batch_share)
+        parts.append(f"<path d='M{x0},{top}V{bottom}H{x1}' fill='none' stroke='#333'/>"
+                     f"<line class='first-batch' x1='{fx:.1f}' x2='{fx:.1f}' y1='{top}' y2='{bottom}' stroke='black' "
+                     f"stroke-dasharray='5,3'/><text x='{(x0 + x1) / 2}' y='{bottom + 32}' text-anchor='middle'>"
+                     f"share of the job's time (%)</text>")
+        gx, gw = 730, 40  # the disk gauge
+        gy = top + (bottom - top) * (1 - self.disk_share / 100)
+        parts.append(f"<text x='{gx + gw / 2}' y='18' text-anchor='middle' font-size='12'>peak disk</text>"
+                     f"<rect x='{gx}' y='{top}' width='{gw}' height='{bottom - top}' fill='none' stroke='#333'/>"
+                     f"<rect class='disk' x='{gx}' y='{gy:.1f}' width='{gw}' height='{bottom - gy:.1f}' fill='#9467bd'/>")
+        for t in range(0, 101, 25):
+            y = top + (bottom - top) * (1 - t / 100)
+            parts.append(f"<text x='{gx - 5}' y='{y + 4:.1f}' text-anchor='end'>{t}</text>")
+        parts.append(f"<text x='{gx + gw + 14}' y='{(top + bottom) / 2}' text-anchor='middle' "
+                     f"transform='rotate(90 {gx + gw + 14} {(top + bottom) / 2})'>% of the volume</text></svg>")
+        return "".join(parts)

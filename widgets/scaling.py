@@ -106,8 +106,15 @@ class ScalingWeek(MlkitWidget):
     runs :func:`~mlkit.inference.autoscaling.simulate_scaling` over a week of
     ``mlkit.datasets.traffic`` and keeps the
     :class:`~mlkit.inference.autoscaling.ScalingResult` in ``self.result``.
-    The figure shows instances and requests over the week; the table the
-    summary. Bad input (``min_capacity`` > ``max_capacity``) shows in the banner.
+    The chart (``self.chart``, inline SVG) shows billed instances and
+    throttles over the week's traffic; the table the summary. Bad input
+    (``min_capacity`` > ``max_capacity``) shows in the banner.
+
+    Speed: the axes and the traffic are built once per seed and kept as SVG
+    text; a change adds two lines, the instance count as a step line through
+    the minutes where it changes (exact) and the throttles as 10-minute
+    maxima (finer than the chart's pixels). The week itself is simulated by
+    the engine's stretch-at-a-time loop.
 
     >>> w = ScalingWeek(target_tracking=False, scheduled=False, initial_instances=3)
     >>> int(w.result.timeline["instances"].max())
@@ -150,9 +157,16 @@ class ScalingWeek(MlkitWidget):
             "seed": ipywidgets.IntText(value=seed, description="seed", style=_WIDE["style"]),
         }
         self.table = ipywidgets.HTML()
-        self._axes = None
+        # the chart: two inline SVGs of the same size stacked in one grid cell; the back one (axes,
+        # traffic) changes only with the seed, the front one (instances, throttles) with every change
+        self.background = ipywidgets.HTML(layout=ipywidgets.Layout(grid_area="chart"))
+        self.chart = ipywidgets.HTML(layout=ipywidgets.Layout(grid_area="chart"))
+        self.chart_box = ipywidgets.GridBox([self.background, self.chart], layout=ipywidgets.Layout(
+            grid_template_areas='"chart"', grid_template_columns="100%", width="100%", max_width="920px"))
         self._traffic = None
-        super().__init__(controls, title="A week of autoscaling", body=[self.table], figsize=(9.0, 3.0))
+        self._static = None  # (seed, SVG of the axes and the traffic, minutes)
+        self.instance_steps = None  # (hours, instances) where the billed instance count changes, as drawn
+        super().__init__(controls, title="A week of autoscaling", body=[self.table, self.chart_box])
 
     def traffic(self, seed):
         """The week of traffic (made once per seed)."""
@@ -189,30 +203,90 @@ class ScalingWeek(MlkitWidget):
             f"({s.throttle_rate:.2%}); latency p50 <b>{s.p50_ms:,.0f} ms</b>, p95 {s.p95_ms:,.0f} ms, "
             f"p99 <b>{s.p99_ms:,.0f} ms</b>; <b>{s.instance_hours:,.0f}</b> instance-hours, "
             f"cost <b>${s.cost:,.2f}</b> (illustrative prices); {s.scale_outs} scale-outs, {s.scale_ins} scale-ins.")
-        tl = result.timeline
-        hours = tl.index.to_numpy() / 60.0
-        if self._axes is None:
-            self._make_axes(hours, tl["requests"].to_numpy())
-        self._inst.set_data(hours, tl["billed_instances"].to_numpy())
-        self._thr.set_data(hours, tl["throttled"].to_numpy())
-        self.refresh_figure(dynamic=[self._inst, self._thr])
+        self.chart.value = self._svg(result)
+        if self.background.value != self._static[1]:
+            self.background.value = self._static[1]
 
-    def _make_axes(self, hours, requests) -> None:
-        fig = self.figure
-        ax = fig.subplots()
-        fig.subplots_adjust(left=0.07, right=0.92, bottom=0.16, top=0.88)
-        ax2 = ax.twinx()
-        self._axes = (ax, ax2)
-        ax2.fill_between(hours, requests, color="#cccccc", alpha=0.6, step="post", label="requests/min")
-        (self._thr,) = ax2.plot(hours, requests * 0, color="#d62728", lw=0.8, label="throttled/min")
-        ax2.set_ylim(0, float(requests.max()) * 1.1)
-        ax2.set_ylabel("requests / min")
-        (self._inst,) = ax.plot(hours, hours * 0, color="#1f77b4", lw=1.5, drawstyle="steps-post",
-                                label="instances")
-        ax.set_zorder(ax2.get_zorder() + 1)
-        ax.patch.set_visible(False)
-        ax.set_ylim(0, 21)
-        ax.set_xlim(0, hours[-1])
-        ax.set_ylabel("instances")
-        ax.set_xticks([24 * d + 12 for d in range(7)], ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
-        ax.set_title("instances (blue) over a week of traffic (grey; throttled in red)", y=1.0)
+    # -- the chart: inline SVG, 900 x 300 px ---------------------------------------------
+    _W, _H, _L, _R, _T, _B = 900, 300, 60, 70, 30, 36
+
+    def _x(self, hours):
+        import numpy as np
+
+        return self._L + np.asarray(hours, dtype=float) / self._hours * (self._W - self._L - self._R)
+
+    def _open(self) -> str:
+        from widgets.svg import _FONT
+
+        return (f"<svg xmlns='http://www.w3.org/2000/svg' width='100%' viewBox='0 0 {self._W} {self._H}' "
+                f"style='display:block;max-width:{self._W}px;height:auto' {_FONT} font-size='11'>")
+
+    def _static_svg(self, requests) -> str:
+        """Axes, day ticks and the traffic (grey; its 10-minute maxima: finer than the chart's pixels)."""
+        import numpy as np
+
+        from widgets.svg import nice_ticks
+
+        W, H, L, R, T, B = self._W, self._H, self._L, self._R, self._T, self._B
+        n = len(requests)
+        self._hours = n / 60.0
+        k = 10
+        peaks = np.maximum.reduceat(requests, np.arange(0, n, k)).astype(float)
+        self._req_top = float(requests.max()) * 1.1 or 1.0
+        xs = self._x(np.arange(0, n, k) / 60.0)
+        ys = (H - B) - peaks / self._req_top * (H - B - T)
+        area = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+        parts = [self._open(),
+                 f"<text x='{W / 2}' y='17' text-anchor='middle' font-size='13'>instances (blue) over a week of "
+                 f"traffic (grey; throttled in red)</text>",
+                 f"<polygon class='traffic' points='{L},{H - B} {area} {xs[-1]:.1f},{H - B}' fill='#cccccc' "
+                 f"fill-opacity='0.6'/>"]
+        for v in range(0, 21, 5):  # instances axis (left), 0..21
+            y = (H - B) - v / 21 * (H - B - T)
+            parts.append(f"<text x='{L - 6}' y='{y + 4:.1f}' text-anchor='end'>{v}</text>")
+        for v in nice_ticks(0, self._req_top):  # requests axis (right)
+            y = (H - B) - v / self._req_top * (H - B - T)
+            parts.append(f"<text x='{W - R + 6}' y='{y + 4:.1f}'>{v:,.0f}</text>")
+        for d, day in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]):
+            if 24 * d < self._hours:
+                x = float(self._x(24 * d + 12))
+                parts.append(f"<text x='{x:.1f}' y='{H - B + 16}' text-anchor='middle'>{day}</text>")
+        parts.append(f"<path d='M{L},{T}V{H - B}H{W - R}V{T}' fill='none' stroke='#333'/>"
+                     f"<text x='14' y='{(H - B + T) / 2}' text-anchor='middle' "
+                     f"transform='rotate(-90 14 {(H - B + T) / 2})'>instances</text>"
+                     f"<text x='{W - 12}' y='{(H - B + T) / 2}' text-anchor='middle' "
+                     f"transform='rotate(90 {W - 12} {(H - B + T) / 2})'>requests / min</text></svg>")
+        return "".join(parts)
+
+    def _svg(self, result) -> str:
+        import numpy as np
+
+        tl = result.timeline
+        seed = self.controls["seed"].value
+        if self._static is None or self._static[0] != seed or self._static[2] != len(tl):
+            self._static = (seed, self._static_svg(tl["requests"].to_numpy()), len(tl))
+        H, B, T = self._H, self._B, self._T
+        # instances: a step line through the minutes where the count changes (a few hundred points)
+        inst = tl["billed_instances"].to_numpy()
+        change = np.flatnonzero(np.diff(inst)) + 1
+        starts = np.concatenate([[0], change])
+        hours = starts / 60.0
+        self.instance_steps = (hours, inst[starts])
+        xs = self._x(np.append(hours, len(inst) / 60.0))
+        ys = (H - B) - inst[starts] / 21 * (H - B - T)
+        steps = "".join(f"H{x1:.1f}V{y:.1f}" for x1, y in zip(xs[1:-1], ys[1:]))
+        inst_path = f"M{xs[0]:.1f},{ys[0]:.1f}{steps}H{xs[-1]:.1f}"
+        # throttled: each 10 minutes' maximum, as the traffic (finer than the chart's pixels)
+        thr = tl["throttled"].to_numpy()
+        k = 10
+        peaks = np.maximum.reduceat(thr, np.arange(0, len(thr), k)).astype(float)
+        # only the ends of runs of equal values: a flat stretch (no throttling) is one segment
+        same = np.r_[False, peaks[1:] == peaks[:-1]] & np.r_[peaks[:-1] == peaks[1:], False]
+        keep = np.flatnonzero(~same)
+        tx = self._x(keep * k / 60.0)
+        ty = (H - B) - peaks[keep] / self._req_top * (H - B - T)
+        thr_pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(tx, ty))
+        return (self._open()
+                + f"<polyline class='throttled' points='{thr_pts}' fill='none' stroke='#d62728' stroke-width='0.8'/>"
+                + f"<path class='instances' d='{inst_path}' fill='none' stroke='#1f77b4' stroke-width='1.5'/>"
+                + "</svg>")

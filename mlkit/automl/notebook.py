@@ -47,7 +47,7 @@ _METRIC_CODE = {
 def _estimator_code(algorithm: str, hp: dict, classify: bool, seed: int) -> str:
     if algorithm == "linear":
         if classify:
-            return f"LogisticRegression(C={float(hp['C'])!r}, max_iter=2000)"
+            return f"LogisticRegression(C={float(hp['C'])!r}, max_iter=2000, solver='newton-cholesky')"
         return f"Ridge(alpha={float(hp['alpha'])!r})"
     if algorithm == "xgboost":
         cls = "xgb.XGBClassifier" if classify else "xgb.XGBRegressor"
@@ -89,7 +89,7 @@ def pipeline_code(result, candidate: str | None = None) -> str:
         inner = ",\n    ".join(f"({m.algorithm!r}, {pipe(m)})" for m in members)
         if classify:
             lines.append(f"model = StackingClassifier([\n    {inner}],\n    final_estimator=LogisticRegression("
-                         f"max_iter=2000), cv=StratifiedKFold(3, shuffle=True, random_state={seed}))")
+                         f"max_iter=2000, solver='newton-cholesky'), cv=StratifiedKFold(3, shuffle=True, random_state={seed}))")
         else:
             lines.append(f"model = StackingRegressor([\n    {inner}],\n    final_estimator=Ridge(alpha=1.0), "
                          f"cv=KFold(3, shuffle=True, random_state={seed}))")

@@ -422,6 +422,39 @@ def _erlang_c(c: int, a: float) -> float:
     return last_w / (total + last_w)
 
 
+def _erlang_c_array(c: int, a):
+    """:func:`_erlang_c` for one server count ``c`` and an array of loads ``a`` (each < c), elementwise.
+
+    The same operations in the same order as the scalar version, so the
+    numbers are identical; one pass over ``k`` instead of one per load.
+    """
+    import numpy as np
+
+    a = np.asarray(a, dtype=float)
+    term = np.ones_like(a)
+    total = np.ones_like(a)
+    for k in range(1, c):
+        term = term * (a / k)
+        total = total + term
+    last = term * a / c
+    last_w = last * c / (c - a)
+    out = last_w / (total + last_w)
+    return np.where(a <= 0, 0.0, out)
+
+
+def _run_lengths(flags, carry: int):
+    """For each position, how many positions in a row up to it (included) are True; ``carry`` True ones precede."""
+    import numpy as np
+
+    idx = np.arange(len(flags))
+    last_false = np.maximum.accumulate(np.where(flags, -1, idx))
+    return np.where(last_false >= 0, idx - last_false, carry + idx + 1)
+
+
+#: Use the vectorised control loop (False: one simulation event per metric period; kept as the reference).
+_FAST_CONTROL = True
+
+
 def _frame_of(traffic):
     import pandas as pd
 
@@ -431,9 +464,11 @@ def _frame_of(traffic):
     if "timestamp" not in frame.columns or "requests" not in frame.columns or len(frame) < 2:
         raise ValueError(f"traffic must have 'timestamp' and 'requests' columns and at least 2 rows, "
                          f"got columns {list(frame.columns)} and {len(frame)} rows")
+    import numpy as np
+
     ts = pd.to_datetime(frame["timestamp"])
-    steps = ts.diff().dt.total_seconds().to_numpy()[1:]
-    if not (steps > 0).all() or len(set(steps.tolist())) != 1:
+    steps = np.diff(ts.to_numpy().astype("datetime64[ns]")).astype(np.int64) / 1e9  # seconds
+    if not (steps > 0).all() or not (steps == steps[0]).all():
         raise ValueError("traffic timestamps must be evenly spaced and increasing (one row per metric period)")
     return frame, ts, float(steps[0])
 
@@ -527,6 +562,74 @@ class _Run:
         return metric
 
 
+def _control_loop(sim, run, requests, period: float, metric, record) -> None:
+    """The metric periods of :func:`simulate_scaling`, as the per-period event loop runs them, but in stretches.
+
+    Between two events (an instance becoming ready, a scheduled action) and
+    two scaling activities the fleet does not change, so the metric of every
+    period of such a stretch, its alarm counters (run lengths) and the first
+    period whose alarm would act are computed with numpy; only the periods
+    that act (a few dozen a week) go through ``run.evaluate``. Same
+    operations, same order of events, same numbers as one event per period.
+    """
+    import numpy as np
+
+    n = len(requests)
+    per_minute = requests * 60.0 / period
+    p, opts = run.policy, run.opts
+    i = 0
+    while i < n:
+        t_i = (i + 1) * period
+        if sim.peek() <= t_i:  # events due at or before this period's end run first (priority 0 < tick's 1)
+            sim.run(until=t_i)
+        sim.now = t_i
+        nxt = sim.peek()
+        j = i + 1  # the stretch: periods i..j-1 end before the next event
+        if nxt == math.inf:
+            j = n
+        else:
+            j = max(i + 1, min(n, int(nxt // period)))
+            while j > i + 1 and j * period >= nxt:
+                j -= 1
+            while j < n and (j + 1) * period < nxt:
+                j += 1
+        j = min(j, i + 720)  # look ahead at most 720 periods: an activity usually comes sooner
+        if run.in_service <= 0:
+            j = i + 1  # metric infinite: one period at a time
+        act = None
+        if run.in_service > 0:
+            m = per_minute[i:j] / run.in_service
+            if p is not None:
+                times = (np.arange(i, j) + 1) * period
+                current, base = run.capacity, max(run.in_service, 1)
+                high = _run_lengths(m > p.TargetValue, run.high)
+                low = _run_lengths(m < opts["scale_in_ratio"] * p.TargetValue, run.low)
+                want_out = np.minimum(run.max_cap, np.maximum(run.min_cap, np.ceil(base * m / p.TargetValue)))
+                want_in = np.maximum(run.min_cap, np.minimum(run.max_cap, np.ceil(base * m / p.TargetValue)))
+                acts = ((high >= opts["scale_out_datapoints"]) & (times - run.last_out >= p.ScaleOutCooldown)
+                        & (want_out > current))
+                if not p.DisableScaleIn:
+                    acts |= ((low >= opts["scale_in_datapoints"]) & (times - run.last_activity >= p.ScaleInCooldown)
+                             & (want_in < current))
+                hits = np.flatnonzero(acts)
+                if len(hits):
+                    act = int(hits[0])
+                    j = i + act  # the quiet periods before it
+                    if act > 0:
+                        run.high, run.low = int(high[act - 1]), int(low[act - 1])
+                else:
+                    run.high, run.low = int(high[-1]), int(low[-1])
+            metric[i:j] = m[:j - i]
+            record(slice(i + 1, min(j, n - 1) + 1))  # the rows that start after each quiet period
+            i = j
+        if act is not None or (i < n and run.in_service <= 0):
+            sim.now = (i + 1) * period
+            metric[i] = run.evaluate(int(requests[i]))
+            if i + 1 < n:
+                record(i + 1)
+            i += 1
+
+
 def simulate_scaling(traffic, target: ScalableTarget, *, policy: TargetTrackingPolicy | None = None,
                      scheduled: Sequence[ScheduledAction] = (), initial_instances: int | None = None,
                      profile=None, workers_per_instance: int = 4, instance_type: str = "ml.m5.large",
@@ -613,8 +716,11 @@ def simulate_scaling(traffic, target: ScalableTarget, *, policy: TargetTrackingP
 
     sim.run(until=0.0)  # actions firing at the very start
     record(0)
-    sim.schedule_at(period, tick, priority=1)
-    sim.run()
+    if _FAST_CONTROL:
+        _control_loop(sim, run, requests, period, metric, record)
+    else:
+        sim.schedule_at(period, tick, priority=1)
+        sim.run()
 
     # -- serving: M/M/c per period ------------------------------------------------
     mean_s = profile.latency_ms / 1000.0 * math.exp(profile.sigma ** 2 / 2)  # lognormal mean from median
@@ -628,7 +734,7 @@ def simulate_scaling(traffic, target: ScalableTarget, *, policy: TargetTrackingP
     wait_prob = np.zeros(n)
     for cc in np.unique(c[c > 0]):
         idx = np.flatnonzero(c == cc)
-        wait_prob[idx] = [_erlang_c(int(cc), a) for a in (lam_served[idx] / mu).tolist()]
+        wait_prob[idx] = _erlang_c_array(int(cc), lam_served[idx] / mu)
     drain = np.maximum(c * mu - lam_served, 1e-9)
     mean_latency = (mean_s + wait_prob / drain) * 1000.0
     rng = sim.rng
