@@ -123,13 +123,17 @@ def _builders():
         from widgets.clarify import ShapExplorer
         return ShapExplorer(n_explained=20)
 
+    def ledger():
+        from widgets.claims import ClaimsLedger
+        return ClaimsLedger()
+
     return {
         "DatasetExplorer": ("00", dataset), "CleaningPipelineToggler": ("01", toggler),
         "ChartChooser": ("02", chooser), "InputModeExplorer": ("03", input_modes),
         "InferenceModeExplorer": ("05", inference), "TrafficSplitter": ("06", splitter),
         "RolloutSimulator": ("06", rollout), "MultiModelCacheExplorer": ("07", cache),
         "ScalingWeek": ("07", week), "BiasExplorer": ("08", bias), "ShapExplorer": ("08", shap),
-        "AutoMLLauncher": ("12", automl),
+        "AutoMLLauncher": ("12", automl), "ClaimsLedger": ("16", ledger),
     }
 
 
