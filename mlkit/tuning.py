@@ -12,8 +12,10 @@ metric is best. This module mirrors SageMaker's objects and vocabulary:
   every boosting round (the resource unit: a round plays the part of an epoch),
   so a strategy can stop a job mid-way;
 * the tuning job: :class:`HyperParameterTuningJob` with ``Strategy`` Grid,
-  Random, Bayesian or Hyperband, ``TrainingJobEarlyStoppingType`` Off or Auto,
-  ``MaxNumberOfTrainingJobs``, ``MaxParallelTrainingJobs``, an objective to
+  Random, Bayesian or Hyperband (asynchronous successive halving in
+  Hyperband's brackets), ``TrainingJobEarlyStoppingType`` Off or Auto
+  (SageMaker's median rule), ``MaxNumberOfTrainingJobs``,
+  ``MaxParallelTrainingJobs``, ``MaxRuntimeInSeconds``, an objective to
   Maximize or Minimize, a ``RandomSeed`` and a :class:`WarmStartConfig`;
   ``run()`` returns a :class:`TuningJobResult` (jobs table, best job,
   best-so-far versus compute);
@@ -76,6 +78,8 @@ __all__ = [
     "TuningJobResult",
     "BestTrainingJob",
     "median_stopping_curve",
+    "median_rule_stops",
+    "asha_promotion",
     "hyperband_brackets",
     "overfitting_study",
     "RACE_ENTRIES",
@@ -100,6 +104,7 @@ MAX_PARENT_JOBS = 5  # HyperParameterTuningJobWarmStartConfig.ParentHyperParamet
 MAX_RANGES = 30  # each of Integer/Continuous/CategoricalParameterRanges: at most 30 (botocore's model)
 MAX_RESOURCE_LIMIT = 20_000  # HyperbandStrategyConfig.MaxResource: at most 20,000 epochs (API reference)
 HYPERBAND_ETA = 3  # the reduction factor of successive halving
+MIN_RUNTIME, MAX_RUNTIME = 120, 15_768_000  # ResourceLimits.MaxRuntimeInSeconds (API reference)
 PLACEHOLDER_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/SageMakerRole"
 
@@ -429,9 +434,9 @@ def _train_segment(data: Mapping, params: Mapping, rounds: int, metric: str, *,
     """Run ``rounds`` boosting rounds (continuing ``booster_raw`` if given) in this process.
 
     The validation metric is read after every round. With ``median_curve``
-    (SageMaker's median rule, see :func:`median_stopping_curve`) training
-    stops after round t as soon as the job's best value so far is worse than
-    ``median_curve[t]``. Runs in a joblib worker: plain inputs, plain outputs.
+    (SageMaker's median rule, see :func:`median_rule_stops`) training stops
+    after the first round whose value is worse than the median curve at that
+    round. Runs in a joblib worker: plain inputs, plain outputs.
     """
     import xgboost as xgb
 
@@ -447,13 +452,10 @@ def _train_segment(data: Mapping, params: Mapping, rounds: int, metric: str, *,
         def after_iteration(self, model, epoch, evals_log):
             value = float(evals_log["validation"][name][-1])
             curve.append(value)
-            if median_curve is not None:
-                t = start_round + len(curve) - 1  # 0-based round of the whole job
-                if t < len(median_curve) and median_curve[t] == median_curve[t]:  # not NaN
-                    best = max(curve) if maximize else min(curve)
-                    if _better(median_curve[t], best, maximize):
-                        stopped[0] = True
-                        return True
+            if median_curve is not None and median_rule_stops(
+                    value, start_round + len(curve) - 1, median_curve, maximize):
+                stopped[0] = True
+                return True
             return False
 
     evals = [(dtrain, "train"), (dval, "validation")] if with_train_metric else [(dval, "validation")]
@@ -483,10 +485,11 @@ def median_stopping_curve(curves: Sequence[Sequence[float]], min_jobs: int = 1) 
     running averages, and stop the current job if its objective is worse.
     In: the per-round metric of earlier jobs (lists, possibly of different
     lengths: stopped jobs are shorter). Out: ``threshold[t]`` for round
-    ``t + 1``, NaN where fewer than ``min_jobs`` earlier jobs reached it.
-    The kit compares the job's best value so far with the threshold (the
-    form of the rule in Golovin et al., *Google Vizier*, 2017, which
-    SageMaker's rule follows), so one noisy round does not stop a job.
+    ``t + 1``, NaN where fewer than ``min_jobs`` earlier jobs reached it
+    (SageMaker documents no minimum; the kit's default, 3 earlier jobs, is
+    :class:`HyperParameterTuningJob`'s ``min_jobs_for_stopping``).
+    :func:`median_rule_stops` compares the current job's value *at the same
+    round* with it.
 
     >>> median_stopping_curve([[0.6, 0.8], [0.7, 0.7], [0.9]])
     [0.7, 0.7]
@@ -506,6 +509,30 @@ def median_stopping_curve(curves: Sequence[Sequence[float]], min_jobs: int = 1) 
     return out
 
 
+def median_rule_stops(value: float, t: int, median_curve: Sequence[float], maximize: bool = True) -> bool:
+    """Whether SageMaker's median rule stops a job whose objective after round ``t + 1`` is ``value``.
+
+    The documented rule: the job stops when its objective at this round is
+    worse (lower when maximizing, higher when minimizing) than the median of
+    the running averages of the previous jobs up to the same round,
+    ``median_curve[t]`` (from :func:`median_stopping_curve`). It compares the
+    current value, not the job's best so far: a job whose metric falls back
+    below the median is stopped. No decision (False) where the median is NaN
+    or ``t`` lies beyond the curve (too few earlier jobs got that far).
+
+    >>> median_rule_stops(0.65, 1, [0.6, 0.7])   # round 2: 0.65 is below the median 0.7
+    True
+    >>> median_rule_stops(0.65, 0, [0.6, 0.7])   # round 1: above 0.6
+    False
+    """
+    if t >= len(median_curve):
+        return False
+    threshold = median_curve[t]
+    if threshold != threshold:  # NaN: too few earlier jobs reached this round
+        return False
+    return _better(threshold, value, maximize)
+
+
 def hyperband_brackets(MinResource: int, MaxResource: int, eta: int = HYPERBAND_ETA) -> list[dict]:
     """The brackets of successive halving Hyperband runs between the two resources.
 
@@ -514,7 +541,10 @@ def hyperband_brackets(MinResource: int, MaxResource: int, eta: int = HYPERBAND_
     configurations at ``Max * eta**-s`` rounds and keeps the best third (eta=3)
     at each rung, each time giving the survivors ``eta`` times the rounds.
     Out: one dict per bracket: ``{"s", "n", "rungs": [(n_i, rounds_i), ...]}``;
-    the last rung of every bracket trains to ``MaxResource``.
+    the last rung of every bracket trains to ``MaxResource``. The tuning job
+    runs the brackets asynchronously (see :func:`asha_promotion`): ``n`` is
+    each bracket's share of the new jobs and ``rounds_i`` its rungs; the
+    ``n_i`` counts are what a synchronous run would keep.
 
     >>> [b["rungs"] for b in hyperband_brackets(1, 9)]
     [[(9, 1), (3, 3), (1, 9)], [(5, 3), (1, 9)], [(3, 9)]]
@@ -535,6 +565,38 @@ def hyperband_brackets(MinResource: int, MaxResource: int, eta: int = HYPERBAND_
             rungs.append((n_i, r_i))
         out.append({"s": s, "n": n, "rungs": rungs})
     return out
+
+
+def asha_promotion(rung: Sequence[tuple[float, Any]], promoted: Iterable[Any] = (),
+                   eta: int = HYPERBAND_ETA) -> Any:
+    """The job asynchronous successive halving promotes from one rung next, or None.
+
+    Li et al., *A System for Massively Parallel Hyperparameter Tuning* (ASHA,
+    MLSys 2020): a job that finished a rung may go on to the next rung as
+    soon as it is among the best ``floor(n / eta)`` of the ``n`` jobs that
+    have finished that rung so far, and was not promoted already. Nothing
+    waits for a rung to fill up: with fewer than ``eta`` jobs at a rung no
+    one is promoted yet, and a job left behind may still be promoted later,
+    when more jobs have reached its rung. In: ``rung``, ``(score, job)``
+    pairs, a higher score being better (ties go to the job listed first);
+    the jobs already promoted. Out: the best promotable job, or None.
+
+    >>> asha_promotion([(0.7, "a"), (0.9, "b"), (0.8, "c")])            # 3 jobs: the best one
+    'b'
+    >>> asha_promotion([(0.7, "a"), (0.9, "b"), (0.8, "c")], {"b"}) is None  # only 1 of 3 goes on
+    True
+    """
+    eta = check_int("eta", eta, low=2)
+    rung = list(rung)
+    k = len(rung) // eta
+    if k == 0:
+        return None
+    done = set(promoted)
+    order = sorted(range(len(rung)), key=lambda i: (-rung[i][0], i))
+    for i in order[:k]:
+        if rung[i][1] not in done:
+            return rung[i][1]
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -816,11 +878,16 @@ class HyperParameterTuningJob(AwsRequest):
     :data:`METRICS`) and ``Type`` Maximize | Minimize (default: the metric's
     direction); ``MaxNumberOfTrainingJobs`` (default 20; for Grid the default
     and the maximum is the number of combinations); ``MaxParallelTrainingJobs`` (jobs per wave,
-    run in joblib workers); ``TrainingJobEarlyStoppingType`` Off | Auto (the
-    median rule, :func:`median_stopping_curve`; must be Off for Hyperband,
+    run in joblib workers); ``MaxRuntimeInSeconds`` (None, or 120 to
+    15,768,000 simulated seconds: the tuning job stops when its clock gets
+    there, training jobs still running are cut short and marked Stopped;
+    with one job at a time and ``seconds_per_round=1`` it is a budget in
+    boosting rounds); ``TrainingJobEarlyStoppingType`` Off | Auto (the
+    median rule, :func:`median_rule_stops`; must be Off for Hyperband,
     which stops jobs itself); ``HyperbandStrategyConfig`` (``{"MinResource":
     ..., "MaxResource": ...}`` in boosting rounds; default 1 and the
-    trainer's ``num_round``); ``WarmStartConfig`` (Random or Bayesian only);
+    trainer's ``num_round``; Hyperband is asynchronous, see
+    :func:`asha_promotion`); ``WarmStartConfig`` (Random or Bayesian only);
     ``RandomSeed``. The kit's own: ``trainer`` (:class:`XGBoostTrainer`),
     ``seconds_per_round`` (simulated cost of a round), ``n_initial`` (random
     jobs before Bayesian uses its surrogate; default max(3, number of
@@ -845,7 +912,7 @@ class HyperParameterTuningJob(AwsRequest):
     def __init__(self, HyperParameterTuningJobName: str = "mlkit-tuning", *, Strategy: str = "Bayesian",
                  ParameterRanges: Sequence = (), MetricName: str = "validation:auc", Type: str | None = None,
                  MaxNumberOfTrainingJobs: int | None = None, MaxParallelTrainingJobs: int = 1,
-                 TrainingJobEarlyStoppingType: str = "Off", HyperbandStrategyConfig: Mapping | None = None,
+                 MaxRuntimeInSeconds: int | None = None, TrainingJobEarlyStoppingType: str = "Off", HyperbandStrategyConfig: Mapping | None = None,
                  WarmStartConfig: "WarmStartConfig | None" = None, RandomSeed: int | None = 0,
                  trainer: XGBoostTrainer | None = None, seconds_per_round: float = 1.0,
                  n_initial: int | None = None, min_jobs_for_stopping: int = 3):
@@ -856,6 +923,7 @@ class HyperParameterTuningJob(AwsRequest):
         self.Type = Type
         self.MaxNumberOfTrainingJobs = MaxNumberOfTrainingJobs
         self.MaxParallelTrainingJobs = MaxParallelTrainingJobs
+        self.MaxRuntimeInSeconds = MaxRuntimeInSeconds
         self.TrainingJobEarlyStoppingType = TrainingJobEarlyStoppingType
         self.HyperbandStrategyConfig = HyperbandStrategyConfig
         self.WarmStartConfig = WarmStartConfig
@@ -911,6 +979,8 @@ class HyperParameterTuningJob(AwsRequest):
             n = 20 if self.MaxNumberOfTrainingJobs is None else self.MaxNumberOfTrainingJobs
             self._max_jobs = check_int("MaxNumberOfTrainingJobs", n, low=1, high=500)
         self._parallel = check_int("MaxParallelTrainingJobs", self.MaxParallelTrainingJobs, low=1, high=100)
+        if self.MaxRuntimeInSeconds is not None:
+            check_int("MaxRuntimeInSeconds", self.MaxRuntimeInSeconds, low=MIN_RUNTIME, high=MAX_RUNTIME)
         check_one_of("TrainingJobEarlyStoppingType", self.TrainingJobEarlyStoppingType, EARLY_STOPPING_TYPES)
         if self.trainer is None:
             self._trainer = XGBoostTrainer()
@@ -960,7 +1030,9 @@ class HyperParameterTuningJob(AwsRequest):
             "Strategy": self.Strategy,
             "HyperParameterTuningJobObjective": {"Type": self._type, "MetricName": self.MetricName},
             "ResourceLimits": {"MaxNumberOfTrainingJobs": self._max_jobs,
-                               "MaxParallelTrainingJobs": self._parallel},
+                               "MaxParallelTrainingJobs": self._parallel,
+                               **({} if self.MaxRuntimeInSeconds is None
+                                  else {"MaxRuntimeInSeconds": int(self.MaxRuntimeInSeconds)})},
             "ParameterRanges": {k: v for k, v in ranges.items() if v},
             "TrainingJobEarlyStoppingType": self.TrainingJobEarlyStoppingType,
         }
@@ -1003,12 +1075,12 @@ class HyperParameterTuningJob(AwsRequest):
         A tqdm bar counts finished pieces of work. Interrupting (Ctrl-C, the
         notebook's stop button) ends the run after keeping every job already
         finished; the result's ``HyperParameterTuningJobStatus`` is then
-        ``Stopped``.
+        ``Stopped``, as it is when ``MaxRuntimeInSeconds`` ends the run.
         """
         runner = _Runner(self, progress)
         try:
             runner.run()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, _OutOfTime):
             runner.status = "Stopped"
         finally:
             runner.close()
@@ -1018,6 +1090,10 @@ class HyperParameterTuningJob(AwsRequest):
         return (f"HyperParameterTuningJob({self.HyperParameterTuningJobName!r}, Strategy={self.Strategy!r}, "
                 f"{len(self._space.ranges)} ranges, MaxNumberOfTrainingJobs={self._max_jobs}, "
                 f"MaxParallelTrainingJobs={self._parallel})")
+
+
+class _OutOfTime(Exception):
+    """The tuning job's clock reached MaxRuntimeInSeconds."""
 
 
 def _shutdown_loky_workers() -> None:
@@ -1048,7 +1124,7 @@ class _Runner:
         self.status = "Completed"
         self.warm = job.WarmStartConfig
         self.parent_obs = self.warm.observations(job._space) if self.warm is not None else []
-        total = self._planned_pieces()
+        total = self.job._max_jobs  # the bar counts training jobs started and through their first piece
         self.bar = None
         self.used_loky = False  # set when a wave ran on joblib's default (loky) process pool
         if progress:
@@ -1063,11 +1139,6 @@ class _Runner:
         if self.used_loky:
             _shutdown_loky_workers()
 
-    def _planned_pieces(self) -> int:
-        if self.job.Strategy != "Hyperband":
-            return self.job._max_jobs
-        return sum(n for _, _, n in self._hyperband_plan())
-
     # -- executing a wave ------------------------------------------------
     def _execute(self, tasks: list[dict]) -> list[dict]:
         """Run ``tasks`` (each: params, rounds, booster_raw, median_curve...) in waves; return outputs."""
@@ -1078,6 +1149,13 @@ class _Runner:
         p = job._parallel
         for start in range(0, len(tasks), p):
             wave = tasks[start:start + p]
+            if job.MaxRuntimeInSeconds is not None:
+                left = int(math.floor((job.MaxRuntimeInSeconds - self.clock) / job.seconds_per_round + 1e-9))
+                if left < 1:
+                    raise _OutOfTime
+                for t in wave:
+                    if t["rounds"] > left:
+                        t["rounds"], t["truncated"] = left, True
             kwargs = [dict(rounds=t["rounds"], metric=job.MetricName, booster_raw=t.get("booster_raw"),
                            median_curve=t.get("median_curve"), start_round=t.get("start_round", 0),
                            maximize=job.maximize, keep_model=t.get("keep_model", False)) for t in wave]
@@ -1097,9 +1175,12 @@ class _Runner:
             self.clock = max(r["end"] for r in results)
             self.wave += 1
             for t, res in zip(wave, results):
+                res["truncated"] = t.get("truncated", False) and not res["stopped_by_rule"]
                 t["on_done"](res)
-                if self.bar is not None:
+                if self.bar is not None and t.get("new", True):
                     self.bar.update(1)
+            if any(r["truncated"] for r in results):
+                raise _OutOfTime
         return out
 
     def _params(self, config: Mapping, index: int) -> dict:
@@ -1121,7 +1202,7 @@ class _Runner:
         rec["_curve"].extend(res["curve"])
         rec["rounds"] += res["rounds"]
         rec["FinalObjectiveValue"] = rec["_curve"][-1]
-        rec["TrainingJobStatus"] = status
+        rec["TrainingJobStatus"] = "Stopped" if res.get("truncated") else status
         rec["wall_seconds"] += res["wall_seconds"]
         if rec["TrainingStartTime"] is None:
             rec["TrainingStartTime"], rec["wave"] = res["start"], res["wave"]
@@ -1185,55 +1266,70 @@ class _Runner:
             self._execute(tasks)
             done += k
 
-    def _hyperband_plan(self) -> list[tuple[int, int, int]]:
-        """(bracket index, rung, configurations) for the pieces Hyperband will run within the job budget."""
-        plan, left = [], self.job._max_jobs
-        brackets = hyperband_brackets(**self.job._hb)
-        b = 0
-        while left > 0:
-            bracket = brackets[b % len(brackets)]
-            n = min(bracket["n"], left)
-            left -= n
-            for i, (n_i, _) in enumerate(bracket["rungs"]):
-                count = n if i == 0 else max(1, int(math.floor(n * HYPERBAND_ETA ** (-i) + 1e-9)))
-                plan.append((b, i, min(count, n_i if i else n)))
-            b += 1
-        return plan
-
     def _run_hyperband(self) -> None:
+        """Asynchronous Hyperband: ASHA (:func:`asha_promotion`) inside each of Hyperband's brackets.
+
+        Every new job joins a bracket (the one furthest behind its share
+        ``n_s`` of Li et al.'s brackets, so brackets fill in Hyperband's
+        proportions) and trains to that bracket's first rung. Whenever a
+        worker is free, a promotion comes first (brackets from the most
+        aggressive, rungs from the top), else a new job starts; a promoted
+        job resumes its saved booster, so no round is trained twice. A job
+        is Completed when it reaches MaxResource, Stopped when it waits at a
+        lower rung when the tuning job ends. With ``MaxParallelTrainingJobs``
+        above 1 each wave's work is chosen before the wave runs (the result
+        is the same whatever the timing).
+        """
         job = self.job
         brackets = hyperband_brackets(**job._hb)
-        left, b = job._max_jobs, 0
-        while left > 0:
-            bracket = brackets[b % len(brackets)]
-            n = min(bracket["n"], left)
-            left -= n
-            alive = [self._new_record(job._space.sample(self.rng)) for _ in range(n)]
-            for rec in alive:
-                rec["bracket"] = b
-            models: dict[int, bytes] = {}
-            for i, (_, r_i) in enumerate(bracket["rungs"]):
-                if i > 0:
-                    keep = max(1, int(math.floor(n * HYPERBAND_ETA ** (-i) + 1e-9)))
-                    alive.sort(key=lambda r: -self._score(r["FinalObjectiveValue"]))
-                    alive = alive[:keep]
-                last = i == len(bracket["rungs"]) - 1
-                tasks = []
-                for rec in alive:
-                    if rec["rounds"] >= r_i:
-                        continue
+        rungs = [[r for _, r in b["rungs"]] for b in brackets]
+        weights = [b["n"] for b in brackets]
+        started = [0] * len(brackets)
+        at_rung = [[[] for _ in r] for r in rungs]      # (score, record index) per bracket and rung
+        promoted = [[set() for _ in r] for r in rungs]
+        models: dict[int, bytes] = {}
+        names = job._space.names
 
-                    def on_done(res, rec=rec, last=last):
-                        self._finish_piece(rec, res, "Completed" if last else "Stopped")
-                        if "booster_raw" in res:
-                            models[rec["_index"]] = res.pop("booster_raw")
+        def finished(res, rec, b, k):
+            last = k == len(rungs[b]) - 1
+            self._finish_piece(rec, res, "Completed" if last else "Stopped")
+            if "booster_raw" in res:
+                models[rec["_index"]] = res.pop("booster_raw")
+            if not res["truncated"] and not last:
+                at_rung[b][k].append((self._score(rec["FinalObjectiveValue"]), rec["_index"]))
 
-                    tasks.append({"params": self._params({n_: rec[n_] for n_ in job._space.names}, rec["_index"]),
-                                  "rounds": r_i - rec["rounds"], "start_round": rec["rounds"],
-                                  "booster_raw": models.get(rec["_index"]), "keep_model": not last,
-                                  "on_done": on_done})
-                self._execute(tasks)
-            b += 1
+        def next_piece():
+            for b in range(len(brackets)):
+                for k in range(len(rungs[b]) - 2, -1, -1):
+                    i = asha_promotion(at_rung[b][k], promoted[b][k])
+                    if i is not None:
+                        promoted[b][k].add(i)
+                        rec = self.records[i]
+                        return rec, b, k + 1, False
+            if len(self.records) >= job._max_jobs:
+                return None
+            total = sum(started) + 1
+            b = max(range(len(brackets)), key=lambda j: (weights[j] * total / sum(weights) - started[j], -j))
+            started[b] += 1
+            rec = self._new_record(job._space.sample(self.rng))
+            rec["bracket"] = b
+            return rec, b, 0, True
+
+        while True:
+            tasks = []
+            for _ in range(job._parallel):
+                piece = next_piece()
+                if piece is None:
+                    break
+                rec, b, k, new = piece
+                last = k == len(rungs[b]) - 1
+                tasks.append({"params": self._params({n: rec[n] for n in names}, rec["_index"]),
+                              "rounds": rungs[b][k] - rec["rounds"], "start_round": rec["rounds"],
+                              "booster_raw": models.pop(rec["_index"], None), "keep_model": not last,
+                              "new": new, "on_done": lambda res, rec=rec, b=b, k=k: finished(res, rec, b, k)})
+            if not tasks:
+                return
+            self._execute(tasks)
 
     # -- result ----------------------------------------------------------
     def result(self) -> TuningJobResult:

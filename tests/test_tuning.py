@@ -207,12 +207,39 @@ def test_the_median_needs_min_jobs_at_a_round():
     assert curve[0] == pytest.approx(0.65) and math.isnan(curve[1])
 
 
+def test_the_median_rule_compares_the_value_at_this_round_not_the_best_so_far():
+    # a job at 0.9 after round 1 that falls to 0.5 after round 2, median of running averages 0.6 at
+    # round 2: SageMaker's rule looks at the current value (0.5 < 0.6: stop), though its best (0.9) is above
+    assert tuning.median_rule_stops(0.5, 1, [0.6, 0.6]) is True
+    assert tuning.median_rule_stops(0.9, 0, [0.6, 0.6]) is False
+
+
+def test_the_median_rule_against_earlier_curves_by_hand():
+    # earlier jobs [0.6, 0.8, 0.9] and [0.7, 0.7, 0.7]: running averages (0.6, 0.7, 0.767) and (0.7, 0.7, 0.7);
+    # medians (0.65, 0.7, 0.733). A job at 0.66, 0.71, 0.72 passes rounds 1 and 2 and stops after round 3
+    median = tuning.median_stopping_curve([[0.6, 0.8, 0.9], [0.7, 0.7, 0.7]])
+    assert median == pytest.approx([0.65, 0.7, (0.7 + 2.3 / 3) / 2])
+    assert [tuning.median_rule_stops(v, t, median) for t, v in enumerate([0.66, 0.71, 0.72])] == [False, False, True]
+
+
+def test_the_median_rule_when_minimizing_stops_higher_values():
+    # logloss: 0.5 is worse than a median of 0.4, 0.3 is better
+    assert tuning.median_rule_stops(0.5, 0, [0.4], maximize=False) is True
+    assert tuning.median_rule_stops(0.3, 0, [0.4], maximize=False) is False
+
+
+def test_the_median_rule_takes_no_decision_without_enough_earlier_jobs():
+    # NaN where fewer than min_jobs earlier jobs reached the round; nothing beyond the longest earlier job
+    median = tuning.median_stopping_curve([[0.9, 0.9], [0.8]], min_jobs=2)
+    assert tuning.median_rule_stops(0.1, 1, median) is False and tuning.median_rule_stops(0.1, 5, median) is False
+
+
 def test_auto_early_stopping_stops_jobs_by_the_median_rule(trainer):
     result = run(trainer, "Random", n=10, RandomSeed=0, TrainingJobEarlyStoppingType="Auto",
                  min_jobs_for_stopping=1)
     stopped = result.jobs[result.jobs["TrainingJobStatus"] == "Stopped"]
     assert len(stopped) > 0 and (stopped["rounds"] < 12).all()
-    # every stop is the documented rule: the job's best so far is worse than the median of the
+    # every stop is the documented rule: the job's value at a round is worse than the median of the
     # running averages of the jobs that finished before it started (earlier waves), at that round
     for _, row in stopped.iterrows():
         i = result.jobs.index.get_loc(row.name)
@@ -220,8 +247,10 @@ def test_auto_early_stopping_stops_jobs_by_the_median_rule(trainer):
                                             seed=i)["curve"]
         earlier = [trainer.train({k: r[k] for k in ("eta", "max_depth", "min_child_weight")}, seed=j)["curve"]
                    [: int(r["rounds"])] for j, (_, r) in enumerate(result.jobs.iloc[:i].iterrows())]
-        threshold = tuning.median_stopping_curve(earlier)[int(row["rounds"]) - 1]
-        assert max(again[: int(row["rounds"])]) < threshold
+        median, last = tuning.median_stopping_curve(earlier), int(row["rounds"]) - 1
+        # stopped after the first round whose value is below the median, not before
+        assert again[last] < median[last]
+        assert not any(tuning.median_rule_stops(again[t], t, median) for t in range(last))
 
 
 def test_auto_early_stopping_spends_fewer_rounds(trainer):
@@ -239,19 +268,69 @@ def test_hyperband_brackets_as_in_the_paper():
     assert brackets[0]["rungs"] == [(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)]
 
 
-def test_hyperband_keeps_the_best_third_and_resumes_instead_of_retraining(trainer):
-    result = run(trainer, "Hyperband", n=9, RandomSeed=0, HyperbandStrategyConfig={"MinResource": 2,
-                                                                                  "MaxResource": 18})
-    jobs = result.jobs
-    # one bracket of 9 at 2 rounds -> 3 at 6 -> 1 at 18 (rung resources 18 / 9, 18 / 3, 18)
-    assert sorted(jobs["rounds"]) == [2] * 6 + [6] * 2 + [18]
-    assert list(jobs["TrainingJobStatus"]).count("Completed") == 1
-    assert result.total_rounds == 6 * 2 + 2 * 6 + 18  # a promoted job trains only its extra rounds
-    at_two = jobs[jobs["rounds"] == 2]["FinalObjectiveValue"].max()
-    promoted_events = result.events.groupby("TrainingJobName").head(1)
-    first_of_promoted = promoted_events[promoted_events["TrainingJobName"].isin(
-        jobs[jobs["rounds"] > 2]["TrainingJobName"])]["objective"]
-    assert first_of_promoted.min() >= at_two  # the ones kept were the best at 2 rounds
+def test_asha_promotes_the_best_of_the_first_eta_jobs():
+    # 3 jobs at a rung, eta = 3: floor(3 / 3) = 1 may go on, the best (b)
+    assert tuning.asha_promotion([(0.7, "a"), (0.9, "b"), (0.8, "c")]) == "b"
+
+
+def test_asha_promotes_no_one_before_eta_jobs_reached_the_rung():
+    # floor(2 / 3) = 0: nobody is promotable yet, a new job starts instead
+    assert tuning.asha_promotion([(0.7, "a"), (0.9, "b")]) is None
+
+
+def test_asha_promotes_a_job_that_entered_the_top_third_later():
+    # 6 jobs: the top floor(6 / 3) = 2 are f (0.95) and b (0.9); b went on already, so f goes next,
+    # although it reached the rung after b was promoted
+    rung = [(0.7, "a"), (0.9, "b"), (0.8, "c"), (0.6, "d"), (0.5, "e"), (0.95, "f")]
+    assert tuning.asha_promotion(rung, promoted={"b"}) == "f"
+    assert tuning.asha_promotion(rung, promoted={"b", "f"}) is None  # c is third: not in the top 2
+
+
+def test_asha_breaks_ties_by_arrival():
+    assert tuning.asha_promotion([(0.8, "a"), (0.8, "b"), (0.1, "c")]) == "a"
+
+
+@pytest.fixture(scope="module")
+def asha(trainer):
+    return run(trainer, "Hyperband", n=12, RandomSeed=0, HyperbandStrategyConfig={"MinResource": 2,
+                                                                                 "MaxResource": 18})
+
+
+def test_hyperband_fills_its_brackets_in_hyperbands_proportions(asha):
+    # brackets for 2..18 rounds: 9 jobs from 2 rounds, 5 from 6, 3 at 18 (Li et al.); 12 jobs assigned to the
+    # bracket furthest behind its share 9:5:3 go 6, 4 and 2 (worked by hand: b0 b1 b0 b2 b0 b1 b0 b2 b0 b1 b0 b1)
+    first = asha.events.groupby("TrainingJobName", sort=False)["rounds"].first()
+    assert first.value_counts().to_dict() == {2: 6, 6: 4, 18: 2}
+
+
+def test_hyperband_promotes_only_jobs_in_the_top_third_of_their_rung(asha):
+    # replay the pieces in order: a job resumed from rung r was among the best floor(n / 3) of the n jobs
+    # of its bracket that had finished rung r at that moment
+    jobs = asha.jobs.set_index("TrainingJobName")
+    first = asha.events.groupby("TrainingJobName", sort=False)["rounds"].first()
+    reached: dict = {}  # (bracket, rung rounds) -> [(value, job)]
+    done: dict = {}
+    promotions = 0
+    for _, ev in asha.events.iterrows():
+        name, bracket = ev["TrainingJobName"], first[ev["TrainingJobName"]]
+        if name in done:
+            rung = reached[(bracket, done[name])]
+            k = len(rung) // 3
+            top = sorted(rung, key=lambda p: -p[0])[:k]
+            assert name in [j for _, j in top]
+            promotions += 1
+        done[name] = done.get(name, 0) + int(ev["rounds"])
+        reached.setdefault((bracket, done[name]), []).append((ev["objective"], name))
+    assert promotions >= 2 and set(jobs["rounds"]) <= {2, 6, 18}
+
+
+def test_hyperband_resumes_promoted_jobs_instead_of_retraining(asha):
+    # a promoted job trains only its extra rounds: its pieces add up to its rounds, and only jobs that
+    # reached MaxResource are Completed
+    pieces = asha.events.groupby("TrainingJobName")["rounds"].sum()
+    jobs = asha.jobs.set_index("TrainingJobName")
+    assert (pieces[jobs.index] == jobs["rounds"]).all() and asha.total_rounds == asha.events["rounds"].sum()
+    assert ((jobs["TrainingJobStatus"] == "Completed") == (jobs["rounds"] == 18)).all()
 
 
 def test_resumed_training_equals_training_straight_through(trainer):
@@ -282,6 +361,36 @@ def test_hyperband_max_resource_is_limited():
 def test_hyperband_min_above_max_is_refused():
     with pytest.raises(ValueError, match=r"MaxResource must be >= MinResource \(10\), got 5"):
         tuning.hyperband_brackets(10, 5)
+
+
+# -- MaxRuntimeInSeconds ------------------------------------------------------------
+
+def test_max_runtime_stops_the_tuning_job_at_its_budget(trainer):
+    # one round is one simulated second and one job runs at a time: 130 s is 130 rounds, so the 11th job
+    # of 12 rounds is cut after 10 (10 x 12 + 10 = 130) and the tuning job is Stopped
+    result = run(trainer, "Random", n=500, MaxRuntimeInSeconds=130, seconds_per_round=1.0)
+    assert result.total_rounds == 130 and len(result.jobs) == 11
+    assert result.jobs["TrainingJobStatus"].iloc[-1] == "Stopped" and result.jobs["rounds"].iloc[-1] == 10
+    assert result.HyperParameterTuningJobStatus == "Stopped"
+
+
+def test_max_runtime_lets_early_stopping_start_more_jobs(trainer):
+    # the same 240 rounds: without stopping 20 jobs of 12 rounds; with the median rule jobs end early
+    off = run(trainer, "Random", n=500, MaxRuntimeInSeconds=240, RandomSeed=0)
+    auto = run(trainer, "Random", n=500, MaxRuntimeInSeconds=240, RandomSeed=0, TrainingJobEarlyStoppingType="Auto")
+    assert off.total_rounds == auto.total_rounds == 240
+    assert len(off.jobs) == 20 and len(auto.jobs) > 20
+
+
+def test_max_runtime_below_two_minutes_is_refused():
+    with pytest.raises(ValueError, match="MaxRuntimeInSeconds must be an integer >= 120 and <= 15768000, got 60"):
+        HyperParameterTuningJob("t", ParameterRanges=ranges(), MaxRuntimeInSeconds=60)
+
+
+def test_max_runtime_goes_in_the_resource_limits():
+    job = HyperParameterTuningJob("t", Strategy="Hyperband", ParameterRanges=ranges(), MaxRuntimeInSeconds=3600)
+    limits = job.validate()["HyperParameterTuningJobConfig"]["ResourceLimits"]
+    assert limits == {"MaxNumberOfTrainingJobs": 20, "MaxParallelTrainingJobs": 1, "MaxRuntimeInSeconds": 3600}
 
 
 # -- warm start ----------------------------------------------------------------
