@@ -433,7 +433,7 @@ def test_negative_price_is_rejected():
 
 
 def test_simulate_takes_a_datasets_traffic_dataset():
-    datasets = pytest.importorskip("mlkit.datasets")
+    from mlkit import datasets
     ds = datasets.traffic(days=1, freq_minutes=60, base_rps=0.5, idle_fraction=0.2, seed=0)
     result = simulate(ServerlessConfig(), ds, ModelProfile(latency_ms=50))
     # the dataset's Poisson counts are replayed exactly; the window is 24 hourly intervals
