@@ -48,14 +48,12 @@ def main() -> None:
           f"{wall / GOAL_S:.2f} of the goal; load average before the run {load:.1f}")
     if args.twice:
         from mlkit import claims
-        from mlkit.claims.ledger import ClaimResult
 
         second, wall2 = run_ledger(args.seed)
         by_id = {c.id: c for c in claims.load_claims()}
 
         def result(row):
-            return ClaimResult(by_id[row["id"]], row["status"], row["figures"], row["condition"], row["corrected"],
-                               tuple(row["volatile"]))
+            return claims.ClaimResult.from_dict(by_id[row["id"]], row, source="measured")
 
         diffs = {a["id"]: claims.compare(result(a), result(b)) for a, b in zip(first["results"], second["results"])}
         changed = {k: v for k, v in diffs.items() if v}

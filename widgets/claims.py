@@ -52,7 +52,7 @@ class ClaimsLedger(MlkitWidget):
                                   status=None if status == "all" else status)
 
     def draw(self, result):
-        from mlkit.claims.ledger import STATUSES
+        from mlkit.claims.ledger import STATUSES, format_figures
 
         topics = list(dict.fromkeys(r.claim.topic for r in self.ledger))
         series = {s: [sum(1 for r in self.ledger if r.claim.topic == t and r.status == s) for t in topics]
@@ -69,7 +69,7 @@ class ClaimsLedger(MlkitWidget):
             rows.append(
                 f"<tr><td><code>{html.escape(r.claim.id)}</code></td><td>{html.escape(r.claim.claim)}</td>"
                 f"<td style='color:{_COLOURS[r.status]}'><b>{html.escape(r.status)}</b> <i>({r.source})</i></td>"
-                f"<td>{html.escape(_figures(r.figures))}</td><td>{html.escape(note)}</td></tr>")
+                f"<td>{html.escape(format_figures(r.figures))}</td><td>{html.escape(note)}</td></tr>")
         head = "<tr><th>claim</th><th>in our words</th><th>verdict</th><th>measured</th><th>why</th></tr>"
         self.table.value = html_block(f"<p>{len(result)} of {len(self.ledger)} claims</p>"
                                       f"<table style='text-align:left'>{head}{''.join(rows)}</table>")
@@ -86,8 +86,3 @@ class ClaimsLedger(MlkitWidget):
         self.ledger = claims.Ledger([fresh.get(r.claim.id, r) for r in self.ledger], seed=self.ledger.seed)
         self.update()
 
-
-def _figures(figures) -> str:
-    from mlkit.claims.ledger import format_figures
-
-    return format_figures(figures)

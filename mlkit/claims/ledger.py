@@ -191,6 +191,13 @@ class ClaimResult(Report):
     def id(self) -> str:
         return self.claim.id
 
+    @classmethod
+    def from_dict(cls, claim: Claim, row: Mapping[str, Any], *, source: str = "recorded") -> "ClaimResult":
+        """The row :meth:`to_dict` wrote (recorded results, ``mlkit claims check --json``), for ``claim``."""
+        return cls(claim, row["status"], row.get("figures") or {}, row.get("condition"), row.get("corrected"),
+                   tuple(row.get("volatile") or ()), row.get("error"), row.get("seconds"), row.get("seed"),
+                   source=source)
+
     @property
     def verdict(self) -> str:
         """The status (a verdict, ``error`` or ``not measured``)."""
@@ -500,8 +507,8 @@ def record(ledger: Ledger, path: str | Path | None = None, *, merge: bool = True
         if r.source != "measured":
             continue
         rows[r.claim.id] = r.to_dict()
-    known = [c.id for c in (list(claims) if claims is not None else load_claims())]
-    known += [r.claim.id for r in ledger.results if r.claim.id not in set(known)]
+    known = list(dict.fromkeys([c.id for c in (claims if claims is not None else load_claims())]
+                               + [r.claim.id for r in ledger.results]))
     data = {"seed": ledger.seed, "results": [rows[i] for i in known if i in rows]}
     path.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     return path
@@ -525,9 +532,7 @@ def recorded(path: str | Path | None = None, *, claims: Iterable[Claim] | None =
         if row is None:
             out.append(ClaimResult(c, "not measured", source="recorded"))
             continue
-        out.append(ClaimResult(c, row["status"], row.get("figures") or {}, row.get("condition"),
-                               row.get("corrected"), tuple(row.get("volatile") or ()), row.get("error"),
-                               row.get("seconds"), row.get("seed"), source="recorded"))
+        out.append(ClaimResult.from_dict(c, row))
     return Ledger(out, seed=seed)
 
 
