@@ -10,6 +10,10 @@ of the best. Every strategy tunes the same four XGBoost hyperparameters: eta
 subsample (0.5-1), with jobs of ``--max-rounds`` (81) boosting rounds and the
 same budget (``--full-jobs`` full jobs' worth of rounds), one job at a time.
 
+Hyperband runs twice: as the kit's default, one bracket (asynchronous successive
+halving from MinResource, as AutoGluon's and Syne Tune's asynchronous Hyperband
+default to), and with all of Li et al.'s brackets (``brackets=None``).
+
 Budget. Random and Bayesian run ``--full-jobs`` jobs. The strategies that stop
 jobs early (Random + median stopping, Hyperband) get the same budget in rounds,
 not in jobs: ``MaxNumberOfTrainingJobs=500`` and ``MaxRuntimeInSeconds`` = the
@@ -28,8 +32,9 @@ is estimated from every Random job of every seed (with a 90 % interval). The
 "/ Random" column divides by that expected cost. "jobs to target" counts
 training jobs started (sample efficiency, the Bayesian goal).
 
-The peer is Optuna (``RandomSampler`` + ``MedianPruner``, ``TPESampler`` and
-``RandomSampler`` + ``HyperbandPruner``), one trial per XGBoost job reporting the
+The peer is Optuna (``RandomSampler`` + ``MedianPruner``, ``TPESampler``,
+``RandomSampler`` + ``SuccessiveHalvingPruner``, its asynchronous successive
+halving, and ``RandomSampler`` + ``HyperbandPruner``), one trial per XGBoost job reporting the
 AUC after every round to the pruner, stopped when its rounds reach the same
 budget. Optuna is a benchmark-only dependency (``pip install optuna``);
 without it the peer rows are skipped.
@@ -85,7 +90,7 @@ class BenchTrainer(tuning.XGBoostTrainer):
         return self._data
 
 
-def run_mlkit(name, strategy, trainer, n_jobs, seed, *, early="Off", hb=None, budget=None):
+def run_mlkit(name, strategy, trainer, n_jobs, seed, *, early="Off", hb=None, budget=None, **extra):
     """One mlkit tuning job, one training job at a time.
 
     With ``budget`` (boosting rounds) the tuning job may start up to 500 training jobs (SageMaker's
@@ -99,7 +104,7 @@ def run_mlkit(name, strategy, trainer, n_jobs, seed, *, early="Off", hb=None, bu
     job = tuning.HyperParameterTuningJob(
         f"bench-{strategy.lower()}", Strategy=strategy, ParameterRanges=space(),
         MaxNumberOfTrainingJobs=500 if budget else n_jobs, TrainingJobEarlyStoppingType=early,
-        trainer=trainer, RandomSeed=seed, seconds_per_round=1.0, **kw)
+        trainer=trainer, RandomSeed=seed, seconds_per_round=1.0, **extra, **kw)
     started = time.perf_counter()
     result = job.run(progress=False)
     curve = result.best_so_far()
@@ -125,6 +130,7 @@ def run_optuna(name, sampler_name, pruner_name, trainer, budget_rounds, seed, lo
     pruner = {"median": lambda: optuna.pruners.MedianPruner(n_startup_trials=3),
               "hyperband": lambda: optuna.pruners.HyperbandPruner(min_resource=lo, max_resource=hi,
                                                                   reduction_factor=3),
+              "asha": lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=lo, reduction_factor=3),
               "none": lambda: optuna.pruners.NopPruner()}[pruner_name]()
     study = optuna.create_study(direction="maximize", sampler=sampler, pruner=pruner)
     spent, events = [0], []
@@ -160,8 +166,10 @@ def run_optuna(name, sampler_name, pruner_name, trainer, budget_rounds, seed, lo
             "jobs": len(study.trials), "rounds": spent[0]}
 
 
-ENTRIES = ["mlkit Random", "mlkit Random + median stopping", "mlkit Bayesian", "mlkit Hyperband",
-           "Optuna Random + MedianPruner", "Optuna TPE", "Optuna Random + HyperbandPruner"]
+ENTRIES = ["mlkit Random", "mlkit Random + median stopping", "mlkit Random + median stopping (Optuna's rule)",
+           "mlkit Bayesian", "mlkit Hyperband",
+           "mlkit Hyperband (all brackets)", "Optuna Random + MedianPruner", "Optuna TPE",
+           "Optuna Random + SuccessiveHalvingPruner", "Optuna Random + HyperbandPruner"]
 
 
 def one_search(name, seed, args):
@@ -175,11 +183,17 @@ def one_search(name, seed, args):
         return run_mlkit(name, "Random", trainer, N, seed)
     if name == "mlkit Random + median stopping":
         return run_mlkit(name, "Random", trainer, N, seed, early="Auto", budget=budget)
+    if name == "mlkit Random + median stopping (Optuna's rule)":
+        return run_mlkit(name, "Random", trainer, N, seed, early="Auto", budget=budget, median_of="value",
+                         median_jobs="completed")
     if name == "mlkit Bayesian":
         return run_mlkit(name, "Bayesian", trainer, N, seed)
     if name == "mlkit Hyperband":
         return run_mlkit(name, "Hyperband", trainer, N, seed, hb=hb, budget=budget)
+    if name == "mlkit Hyperband (all brackets)":
+        return run_mlkit(name, "Hyperband", trainer, N, seed, hb=hb, budget=budget, brackets=None)
     sampler, pruner = {"Optuna Random + MedianPruner": ("random", "median"), "Optuna TPE": ("tpe", "none"),
+                       "Optuna Random + SuccessiveHalvingPruner": ("random", "asha"),
                        "Optuna Random + HyperbandPruner": ("random", "hyperband")}[name]
     return run_optuna(name, sampler, pruner, trainer, budget, seed, lo, R)
 
@@ -257,16 +271,29 @@ def main(argv=None) -> int:
     ap.add_argument("--loose-tolerance", type=float, default=0.005)
     ap.add_argument("--n-jobs", type=int, default=2, help="searches run side by side in this many processes")
     ap.add_argument("--only", default="", help="comma-separated entries to run (default: all)")
+    ap.add_argument("--skip-random", action="store_true",
+                    help="with --only: leave out the Random baseline (for a run to be merged into another with --load)")
     ap.add_argument("--best", type=float, default=None,
                     help="the best AUC the targets are measured from (default: the best any search found in this run)")
     ap.add_argument("--save", default="", help="write every search's events to this JSON file")
-    ap.add_argument("--load", default="", help="print the tables of a run saved with --save (no training)")
+    ap.add_argument("--load", default="", help="print the tables of runs saved with --save (no training; "
+                    "comma-separated files are merged, the first file's arguments apply)")
     args = ap.parse_args(argv)
     if args.load:
         import json
 
-        with open(args.load) as f:
+        files = args.load.split(",")
+        with open(files[0]) as f:
             saved = json.load(f)
+        seen = {tuple(t) for t in saved["tasks"]}
+        for extra in files[1:]:  # a later file adds the searches the first one lacks
+            with open(extra) as f:
+                more = json.load(f)
+            for task, out in zip(more["tasks"], more["outs"]):
+                if tuple(task) not in seen:
+                    seen.add(tuple(task))
+                    saved["tasks"].append(task)
+                    saved["outs"].append(out)
         args = argparse.Namespace(**{**saved["args"], "load": args.load})
     args.seed_list = list(range(args.seeds))
     try:
@@ -281,7 +308,7 @@ def main(argv=None) -> int:
     budget = N * R
     names = [e for e in ENTRIES if have_optuna or not e.startswith("Optuna")]
     if args.only:
-        names = [e for e in names if e in args.only.split(",") or e == "mlkit Random"]
+        names = [e for e in names if e in args.only.split(",") or (e == "mlkit Random" and not getattr(args, "skip_random", False))]
     print(f"make_classification: {args.rows:,} rows; budget {N} jobs x {R} rounds = {budget:,} rounds; "
           f"Hyperband MinResource={lo}, MaxResource={R}; {args.seeds} seeds", flush=True)
     started = time.perf_counter()
@@ -290,6 +317,7 @@ def main(argv=None) -> int:
     if args.load:
         tasks, outs = [tuple(t) for t in saved["tasks"]], saved["outs"]
         elapsed_saved = saved.get("elapsed")
+        names = [e for e in ENTRIES if any(name == e for name, _ in tasks)]
     else:
         searches = Parallel(n_jobs=args.n_jobs, return_as="generator")(
             delayed(one_search)(name, seed, args) for name, seed in tasks)
@@ -304,6 +332,9 @@ def main(argv=None) -> int:
             json.dump({"args": {k: v for k, v in vars(args).items()}, "tasks": tasks, "outs": outs,
                        "elapsed": time.perf_counter() - started}, f)
     per_name = {name: [o for (n, _), o in zip(tasks, outs) if n == name] for name in names}
+    if "mlkit Random" not in per_name:
+        print("no Random baseline in this run: merge it into one that has it (--load FIRST.json,THIS.json)")
+        return 0
     best = max(v for runs in per_name.values() for run in runs for _, v, _ in run["events"])
     if getattr(args, "best", None) is not None:
         print(f"(best found in this run {best:.4f}; targets measured from --best {args.best:.4f})")

@@ -91,6 +91,8 @@ __all__ = [
 SCALING_TYPES = ("Auto", "Linear", "Logarithmic", "ReverseLogarithmic")
 STRATEGIES = ("Grid", "Random", "Bayesian", "Hyperband")
 EARLY_STOPPING_TYPES = ("Off", "Auto")
+MEDIAN_OF = ("running_average", "value")   # the median rule's statistic of earlier jobs (SageMaker's first)
+MEDIAN_JOBS = ("all", "completed")         # which earlier jobs it counts (SageMaker's first)
 #: objective metrics the XGBoost trainer emits, and the direction SageMaker's XGBoost documents for each
 METRICS = {"validation:auc": "Maximize", "validation:logloss": "Minimize", "validation:error": "Minimize"}
 #: the API spells the warm start types in CamelCase; the SageMaker Python SDK in capitals
@@ -475,7 +477,8 @@ def _train_segment(data: Mapping, params: Mapping, rounds: int, metric: str, *,
 # Early stopping (median rule) and Hyperband's brackets
 # ---------------------------------------------------------------------------
 
-def median_stopping_curve(curves: Sequence[Sequence[float]], min_jobs: int = 1) -> list[float]:
+def median_stopping_curve(curves: Sequence[Sequence[float]], min_jobs: int = 1, *,
+                          running_average: bool = True) -> list[float]:
     """SageMaker's early-stopping threshold after every round, from earlier jobs' metric curves.
 
     SageMaker documents the rule of ``TrainingJobEarlyStoppingType="Auto"``
@@ -489,10 +492,14 @@ def median_stopping_curve(curves: Sequence[Sequence[float]], min_jobs: int = 1) 
     (SageMaker documents no minimum; the kit's default, 3 earlier jobs, is
     :class:`HyperParameterTuningJob`'s ``min_jobs_for_stopping``).
     :func:`median_rule_stops` compares the current job's value *at the same
-    round* with it.
+    round* with it. ``running_average=False`` takes the median of the earlier
+    jobs' values at that round instead, as Optuna's ``MedianPruner`` does (it
+    also counts completed trials only: pass only those curves).
 
     >>> median_stopping_curve([[0.6, 0.8], [0.7, 0.7], [0.9]])
     [0.7, 0.7]
+    >>> median_stopping_curve([[0.6, 0.8], [0.7, 0.7], [0.9]], running_average=False)
+    [0.7, 0.75]
     """
     import numpy as np
 
@@ -501,7 +508,7 @@ def median_stopping_curve(curves: Sequence[Sequence[float]], min_jobs: int = 1) 
     if not curves:
         return []
     longest = max(len(c) for c in curves)
-    running = [np.cumsum(c) / np.arange(1, len(c) + 1) for c in curves]
+    running = [np.cumsum(c) / np.arange(1, len(c) + 1) for c in curves] if running_average else curves
     out = []
     for t in range(longest):
         values = [r[t] for r in running if len(r) > t]
@@ -568,7 +575,7 @@ def hyperband_brackets(MinResource: int, MaxResource: int, eta: int = HYPERBAND_
 
 
 def asha_promotion(rung: Sequence[tuple[float, Any]], promoted: Iterable[Any] = (),
-                   eta: int = HYPERBAND_ETA) -> Any:
+                   eta: int = HYPERBAND_ETA, *, at_least_one: bool = False) -> Any:
     """The job asynchronous successive halving promotes from one rung next, or None.
 
     Li et al., *A System for Massively Parallel Hyperparameter Tuning* (ASHA,
@@ -579,16 +586,24 @@ def asha_promotion(rung: Sequence[tuple[float, Any]], promoted: Iterable[Any] = 
     one is promoted yet, and a job left behind may still be promoted later,
     when more jobs have reached its rung. In: ``rung``, ``(score, job)``
     pairs, a higher score being better (ties go to the job listed first);
-    the jobs already promoted. Out: the best promotable job, or None.
+    the jobs already promoted; ``at_least_one``: the best job of a rung may
+    go on even when the rung holds fewer than ``eta`` jobs (the tuning job
+    sets it once no new job may start, so that its last jobs do not wait
+    forever for rungs that can no longer fill up). Out: the best promotable
+    job, or None.
 
     >>> asha_promotion([(0.7, "a"), (0.9, "b"), (0.8, "c")])            # 3 jobs: the best one
     'b'
     >>> asha_promotion([(0.7, "a"), (0.9, "b"), (0.8, "c")], {"b"}) is None  # only 1 of 3 goes on
     True
+    >>> asha_promotion([(0.7, "a"), (0.9, "b")], at_least_one=True)     # the last jobs: the best goes on
+    'b'
     """
     eta = check_int("eta", eta, low=2)
     rung = list(rung)
     k = len(rung) // eta
+    if at_least_one and rung:
+        k = max(k, 1)
     if k == 0:
         return None
     done = set(promoted)
@@ -888,12 +903,22 @@ class HyperParameterTuningJob(AwsRequest):
     ..., "MaxResource": ...}`` in boosting rounds; default 1 and the
     trainer's ``num_round``; Hyperband is asynchronous, see
     :func:`asha_promotion`); ``WarmStartConfig`` (Random or Bayesian only);
-    ``RandomSeed``. The kit's own: ``trainer`` (:class:`XGBoostTrainer`),
+    ``RandomSeed``. The kit's own: ``brackets`` (Hyperband: how many of
+    :func:`hyperband_brackets`' brackets new jobs join, the most aggressive
+    first; default 1, asynchronous successive halving from MinResource, the
+    default of Amazon's own asynchronous Hyperband schedulers in AutoGluon and
+    Syne Tune and of Ray Tune's; None for all of Li et al.'s brackets, which
+    hedge against early rounds that rank configurations badly at the cost of
+    training some jobs from further up), ``trainer`` (:class:`XGBoostTrainer`),
     ``seconds_per_round`` (simulated cost of a round), ``n_initial`` (random
     jobs before Bayesian uses its surrogate; default max(3, number of
     ranges + 1)), ``min_jobs_for_stopping`` (earlier jobs that must have
     reached a round before the median rule applies there, default 3: SageMaker
-    does not publish its own minimum).
+    does not publish its own minimum), ``median_of`` and ``median_jobs``
+    (what the median rule takes the median of: ``"running_average"`` of
+    ``"all"`` earlier jobs by default, SageMaker's documented rule;
+    ``"value"`` at the round and ``"completed"`` jobs only make it Optuna's
+    ``MedianPruner``, a stricter rule, for comparison).
 
     :meth:`run` trains the jobs and returns a :class:`TuningJobResult`;
     nothing in the object changes. Same ``RandomSeed``, same result (the
@@ -915,7 +940,8 @@ class HyperParameterTuningJob(AwsRequest):
                  MaxRuntimeInSeconds: int | None = None, TrainingJobEarlyStoppingType: str = "Off", HyperbandStrategyConfig: Mapping | None = None,
                  WarmStartConfig: "WarmStartConfig | None" = None, RandomSeed: int | None = 0,
                  trainer: XGBoostTrainer | None = None, seconds_per_round: float = 1.0,
-                 n_initial: int | None = None, min_jobs_for_stopping: int = 3):
+                 n_initial: int | None = None, min_jobs_for_stopping: int = 3, brackets: int | None = 1,
+                 median_of: str = "running_average", median_jobs: str = "all"):
         self.HyperParameterTuningJobName = HyperParameterTuningJobName
         self.Strategy = Strategy
         self.ParameterRanges = ParameterRanges
@@ -932,6 +958,9 @@ class HyperParameterTuningJob(AwsRequest):
         self.seconds_per_round = seconds_per_round
         self.n_initial = n_initial
         self.min_jobs_for_stopping = min_jobs_for_stopping
+        self.brackets = brackets
+        self.median_of = median_of
+        self.median_jobs = median_jobs
         self._validate()
 
     # -- validation ------------------------------------------------------
@@ -999,9 +1028,17 @@ class HyperParameterTuningJob(AwsRequest):
                                  f"{sorted(unknown)}")
             self._hb = {"MinResource": cfg.get("MinResource", 1),
                         "MaxResource": cfg.get("MaxResource", self._trainer.num_round)}
-            hyperband_brackets(**self._hb)  # validates both
+            n_brackets = len(hyperband_brackets(**self._hb))  # validates both
+            b = self.brackets
+            if b is not None and (isinstance(b, bool) or not isinstance(b, int) or not 1 <= b <= n_brackets):
+                raise ValueError(f"brackets must be None (all {n_brackets} of Hyperband's brackets between "
+                                 f"MinResource and MaxResource) or an integer from 1 to {n_brackets}, got {b!r}")
+            self._brackets = n_brackets if b is None else b
         elif self.HyperbandStrategyConfig is not None:
             raise ValueError(f"HyperbandStrategyConfig is for the Hyperband strategy only, got it with "
+                             f"Strategy={self.Strategy!r}")
+        elif self.brackets != 1:
+            raise ValueError(f"brackets is for the Hyperband strategy only, got brackets={self.brackets!r} with "
                              f"Strategy={self.Strategy!r}")
         if self.WarmStartConfig is not None:
             if not isinstance(self.WarmStartConfig, WarmStartConfig):
@@ -1014,6 +1051,13 @@ class HyperParameterTuningJob(AwsRequest):
         self._n_initial = (max(3, len(ranges) + 1) if self.n_initial is None
                            else check_int("n_initial", self.n_initial, low=1))
         check_int("min_jobs_for_stopping", self.min_jobs_for_stopping, low=1)
+        check_one_of("median_of", self.median_of, MEDIAN_OF)
+        check_one_of("median_jobs", self.median_jobs, MEDIAN_JOBS)
+        if (self.median_of, self.median_jobs) != (MEDIAN_OF[0], MEDIAN_JOBS[0]) and \
+                self.TrainingJobEarlyStoppingType != "Auto":
+            raise ValueError(f"median_of and median_jobs shape the median rule of TrainingJobEarlyStoppingType="
+                             f"'Auto', got median_of={self.median_of!r}, median_jobs={self.median_jobs!r} with "
+                             f"TrainingJobEarlyStoppingType={self.TrainingJobEarlyStoppingType!r}")
 
     @property
     def maximize(self) -> bool:
@@ -1251,8 +1295,10 @@ class _Runner:
                     configs = _bayesian_batch(space, observed, k, self.rng)
             median = None
             if early:
-                finished = [r["_curve"] for r in self.records]
-                curve = median_stopping_curve(finished, job.min_jobs_for_stopping) if finished else []
+                finished = [r["_curve"] for r in self.records
+                            if job.median_jobs == "all" or r["TrainingJobStatus"] == "Completed"]
+                curve = median_stopping_curve(finished, job.min_jobs_for_stopping,
+                                              running_average=job.median_of == "running_average") if finished else []
                 median = curve or None
             tasks = []
             for c in configs:
@@ -1271,17 +1317,21 @@ class _Runner:
 
         Every new job joins a bracket (the one furthest behind its share
         ``n_s`` of Li et al.'s brackets, so brackets fill in Hyperband's
-        proportions) and trains to that bracket's first rung. Whenever a
+        proportions; only the ``brackets`` most aggressive ones, by default
+        the first alone) and trains to that bracket's first rung. Whenever a
         worker is free, a promotion comes first (brackets from the most
         aggressive, rungs from the top), else a new job starts; a promoted
-        job resumes its saved booster, so no round is trained twice. A job
+        job resumes its saved booster, so no round is trained twice. Once
+        ``MaxNumberOfTrainingJobs`` have started, every rung promotes at least
+        its best job (ASHA as published would leave top rungs empty when jobs
+        stop coming), so at least one job reaches MaxResource. A job
         is Completed when it reaches MaxResource, Stopped when it waits at a
         lower rung when the tuning job ends. With ``MaxParallelTrainingJobs``
         above 1 each wave's work is chosen before the wave runs (the result
         is the same whatever the timing).
         """
         job = self.job
-        brackets = hyperband_brackets(**job._hb)
+        brackets = hyperband_brackets(**job._hb)[:job._brackets]
         rungs = [[r for _, r in b["rungs"]] for b in brackets]
         weights = [b["n"] for b in brackets]
         started = [0] * len(brackets)
@@ -1299,14 +1349,17 @@ class _Runner:
                 at_rung[b][k].append((self._score(rec["FinalObjectiveValue"]), rec["_index"]))
 
         def next_piece():
+            # once MaxNumberOfTrainingJobs have started no new job can fill a rung: each rung then promotes at
+            # least its best job, so the tuning job ends with a job trained to MaxResource
+            last_jobs = len(self.records) >= job._max_jobs
             for b in range(len(brackets)):
                 for k in range(len(rungs[b]) - 2, -1, -1):
-                    i = asha_promotion(at_rung[b][k], promoted[b][k])
+                    i = asha_promotion(at_rung[b][k], promoted[b][k], at_least_one=last_jobs)
                     if i is not None:
                         promoted[b][k].add(i)
                         rec = self.records[i]
                         return rec, b, k + 1, False
-            if len(self.records) >= job._max_jobs:
+            if last_jobs:
                 return None
             total = sum(started) + 1
             b = max(range(len(brackets)), key=lambda j: (weights[j] * total / sum(weights) - started[j], -j))

@@ -253,6 +253,53 @@ def test_auto_early_stopping_stops_jobs_by_the_median_rule(trainer):
         assert not any(tuning.median_rule_stops(again[t], t, median) for t in range(last))
 
 
+def test_the_median_of_values_by_hand():
+    # Optuna's MedianPruner takes the values at the round: medians of (0.6, 0.7, 0.9) and (0.8, 0.7)
+    assert tuning.median_stopping_curve([[0.6, 0.8], [0.7, 0.7], [0.9]], running_average=False) == \
+        pytest.approx([0.7, 0.75])
+
+
+def test_optunas_median_rule_replays_by_hand(trainer):
+    # median_of="value", median_jobs="completed": every stop is a value below the median of the values of the
+    # earlier *completed* jobs at that round, and no earlier round was below it
+    result = run(trainer, "Random", n=10, RandomSeed=0, TrainingJobEarlyStoppingType="Auto",
+                 min_jobs_for_stopping=1, median_of="value", median_jobs="completed")
+    keys = ("eta", "max_depth", "min_child_weight")
+    curves = [trainer.train({k: r[k] for k in keys}, seed=j)["curve"][: int(r["rounds"])]
+              for j, (_, r) in enumerate(result.jobs.iterrows())]
+    status = list(result.jobs["TrainingJobStatus"])
+    assert "Stopped" in status
+    for i in range(1, len(curves)):
+        earlier = [c for c, st in zip(curves[:i], status[:i]) if st == "Completed"]
+        median = tuning.median_stopping_curve(earlier, running_average=False)
+        full = trainer.train({k: result.jobs.iloc[i][k] for k in keys}, seed=i)["curve"]
+        stops = [tuning.median_rule_stops(full[t], t, median) for t in range(len(full))]
+        expected = stops.index(True) + 1 if any(stops) else len(full)
+        assert len(curves[i]) == expected
+
+
+def test_optunas_median_rule_is_stricter_than_sagemakers(trainer):
+    # rising AUC curves: a value at a round is above the running average up to it, and completed jobs are
+    # the better ones, so Optuna's threshold is higher: on the same draws it stops more and trains fewer rounds
+    sagemaker = run(trainer, "Random", n=10, RandomSeed=0, TrainingJobEarlyStoppingType="Auto")
+    optuna = run(trainer, "Random", n=10, RandomSeed=0, TrainingJobEarlyStoppingType="Auto",
+                 median_of="value", median_jobs="completed")
+    assert optuna.total_rounds < sagemaker.total_rounds
+
+
+@pytest.mark.parametrize("kw, message", [
+    ({"median_of": "mean"}, "median_of must be one of 'running_average', 'value'; got 'mean'"),
+    ({"median_jobs": "finished"}, "median_jobs must be one of 'all', 'completed'; got 'finished'"),
+    ({"median_of": "value", "TrainingJobEarlyStoppingType": "Off"},
+     "median_of and median_jobs shape the median rule of TrainingJobEarlyStoppingType='Auto', got "
+     "median_of='value', median_jobs='all' with TrainingJobEarlyStoppingType='Off'"),
+])
+def test_median_rule_options_are_validated(kw, message):
+    kw = {"TrainingJobEarlyStoppingType": "Auto", **kw}
+    with pytest.raises(ValueError, match=message):
+        HyperParameterTuningJob("h", Strategy="Random", ParameterRanges=ranges(), **kw)
+
+
 def test_auto_early_stopping_spends_fewer_rounds(trainer):
     off = run(trainer, "Random", n=10, RandomSeed=0)
     auto = run(trainer, "Random", n=10, RandomSeed=0, TrainingJobEarlyStoppingType="Auto")
@@ -292,8 +339,55 @@ def test_asha_breaks_ties_by_arrival():
 
 @pytest.fixture(scope="module")
 def asha(trainer):
-    return run(trainer, "Hyperband", n=12, RandomSeed=0, HyperbandStrategyConfig={"MinResource": 2,
-                                                                                 "MaxResource": 18})
+    return run(trainer, "Hyperband", n=12, RandomSeed=0, brackets=None,
+               HyperbandStrategyConfig={"MinResource": 2, "MaxResource": 18})
+
+
+def first_rungs(result):
+    return result.events.groupby("TrainingJobName", sort=False)["rounds"].first().value_counts().to_dict()
+
+
+def test_hyperband_starts_every_job_at_min_resource_by_default(trainer):
+    # brackets=1 (the default): asynchronous successive halving from MinResource, as Amazon's own
+    # asynchronous Hyperband schedulers (AutoGluon, Syne Tune) default to; 2..18 rounds has rungs 2, 6, 18
+    result = run(trainer, "Hyperband", n=12, RandomSeed=0, HyperbandStrategyConfig={"MinResource": 2,
+                                                                                     "MaxResource": 18})
+    assert first_rungs(result) == {2: 12}
+    assert set(result.jobs["rounds"]) <= {2, 6, 18} and 18 in set(result.jobs["rounds"])
+
+
+def test_hyperband_trains_a_job_to_max_resource_once_no_new_job_may_start(trainer):
+    # 12 jobs on rungs 1, 3, 9, 27: ASHA promotes floor(12/3) = 4 to 3 rounds and floor(4/3) = 1 to 9; with
+    # a single job at 9 rounds it would never promote to 27. Once the 12 jobs have started, each rung lets
+    # its best job go on, so exactly that job trains 27 rounds: 12 x 1 + 4 x 2 + 1 x 6 + 1 x 18 = 44 rounds
+    result = run(trainer, "Hyperband", n=12, RandomSeed=0, HyperbandStrategyConfig={"MinResource": 1,
+                                                                                     "MaxResource": 27})
+    jobs = result.jobs
+    assert (jobs["rounds"] == 27).sum() == 1 and result.total_rounds == 44
+    assert jobs.loc[jobs["rounds"] == 27, "TrainingJobStatus"].item() == "Completed"
+    assert (jobs.loc[jobs["rounds"] < 27, "TrainingJobStatus"] == "Stopped").all()
+
+
+def test_hyperband_with_two_brackets_shares_jobs_between_the_two_most_aggressive(trainer):
+    # the brackets' shares are 9 and 5 (Li et al.): 12 jobs, each joining the bracket furthest behind its
+    # share, go 8 and 4 (b0 b1 b0 b0 b1 b0 b0 b1 b0 b1 b0 b0, worked by hand)
+    result = run(trainer, "Hyperband", n=12, RandomSeed=0, brackets=2,
+                 HyperbandStrategyConfig={"MinResource": 2, "MaxResource": 18})
+    assert first_rungs(result) == {2: 8, 6: 4}
+
+
+@pytest.mark.parametrize("kw, message", [
+    ({"brackets": 4}, "brackets must be None (all 3 of Hyperband's brackets between MinResource and "
+                      "MaxResource) or an integer from 1 to 3, got 4"),
+    ({"brackets": 0}, "or an integer from 1 to 3, got 0"),
+    ({"brackets": 1.5}, "or an integer from 1 to 3, got 1.5"),
+    ({"brackets": 2, "Strategy": "Random", "HyperbandStrategyConfig": None},
+     "brackets is for the Hyperband strategy only, got brackets=2 with Strategy='Random'"),
+])
+def test_hyperband_brackets_are_validated(kw, message):
+    kw = {"Strategy": "Hyperband", "HyperbandStrategyConfig": {"MinResource": 2, "MaxResource": 18}, **kw}
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        HyperParameterTuningJob("h", ParameterRanges=ranges(), **kw)
 
 
 def test_hyperband_fills_its_brackets_in_hyperbands_proportions(asha):
@@ -305,7 +399,7 @@ def test_hyperband_fills_its_brackets_in_hyperbands_proportions(asha):
 
 def test_hyperband_promotes_only_jobs_in_the_top_third_of_their_rung(asha):
     # replay the pieces in order: a job resumed from rung r was among the best floor(n / 3) of the n jobs
-    # of its bracket that had finished rung r at that moment
+    # of its bracket that had finished rung r at that moment (at least the best one once all 12 jobs started)
     jobs = asha.jobs.set_index("TrainingJobName")
     first = asha.events.groupby("TrainingJobName", sort=False)["rounds"].first()
     reached: dict = {}  # (bracket, rung rounds) -> [(value, job)]
@@ -315,7 +409,7 @@ def test_hyperband_promotes_only_jobs_in_the_top_third_of_their_rung(asha):
         name, bracket = ev["TrainingJobName"], first[ev["TrainingJobName"]]
         if name in done:
             rung = reached[(bracket, done[name])]
-            k = len(rung) // 3
+            k = len(rung) // 3 if len(done) < 12 else max(1, len(rung) // 3)
             top = sorted(rung, key=lambda p: -p[0])[:k]
             assert name in [j for _, j in top]
             promotions += 1
