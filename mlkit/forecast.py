@@ -256,7 +256,9 @@ class GlobalForecaster(_Base):
     short series borrows the seasonal shape the long ones show. ``predict``
     returns p10/p50/p90 for the next ``horizon`` steps (sorted per step so
     the quantiles never cross). State set by fit: ``models_``,
-    ``series_``, ``origin_``, ``n_rows_``.
+    ``series_``, ``origin_``, ``n_rows_``, ``empty_features_`` (features no
+    training row has, such as the value one season back when every series
+    is shorter than a season; held at 0).
 
     The idea behind DeepAR (one model, many series, scaled inputs,
     probabilistic output); DeepAR itself is an LSTM that outputs the
@@ -335,6 +337,11 @@ class GlobalForecaster(_Base):
         if not X:
             raise ValueError("data holds no series with at least 4 observations; nothing to learn from")
         X, Y = np.vstack(X), np.concatenate(Y)
+        # a feature no row has (the value one season back, when every series is shorter than a season and
+        # a horizon) is set to 0 here and in predict: constant, so ignored (scikit-learn's binning fails on a
+        # column of NaN only)
+        self.empty_features_ = ~np.isfinite(X).any(axis=0)
+        X[:, self.empty_features_] = 0.0
         self.n_rows_ = len(Y)
         self.models_ = {}
         for q in self.quantiles:
@@ -365,6 +372,7 @@ class GlobalForecaster(_Base):
                 continue
             steps, fpromo = self._future(future, item, t[-1])
             feats, scale = self._features(y, fpromo, t, len(y) - 1, steps, self._woy)
+            feats[:, self.empty_features_] = 0.0
             preds = np.sort(np.column_stack([self.models_[q].predict(feats) for q in self.quantiles]), axis=1)
             for k, s in enumerate(steps):
                 rows.append({"item_id": item, "timestamp": self._stamp(s),

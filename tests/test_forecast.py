@@ -70,6 +70,18 @@ def test_a_backtest_has_one_row_per_rolling_window(related):
     assert bt.forecasts["timestamp"].max() == related.frame["timestamp"].max()
 
 
+def test_the_global_model_backtests_series_shorter_than_a_season_and_a_horizon(related):
+    # 60 weekly points, horizon 8, 2 windows: the first window fits on 44 weeks, so no row has the value one
+    # season (52 weeks) back. That feature is held at 0 (scikit-learn's binning fails on a NaN-only column)
+    bt = forecast.backtest(forecast.GlobalForecaster(horizon=8, max_iter=20), related.frame, n_windows=2)
+    assert list(bt.windows["window"]) == [0, 1] and np.isfinite(bt.windows["WAPE"]).all()
+    cutoff = related.frame["timestamp"].max() - pd.Timedelta(weeks=16)
+    short = forecast.GlobalForecaster(horizon=8, max_iter=20).fit(related.frame[related.frame["timestamp"] <= cutoff])
+    lags = 8
+    assert list(np.flatnonzero(short.empty_features_)) == [lags]  # the seasonal feature comes right after the lags
+    assert not forecast.GlobalForecaster(horizon=8, max_iter=20).fit(related.frame).empty_features_.any()
+
+
 def test_the_global_model_wins_on_many_short_series_and_the_additive_one_on_one_long_series():
     table = forecast.compare_families(n_series=12, length=64, single_length=156, n_windows=1, horizon=6)
     winners = dict(zip(table.loc[table["winner"], "data"], table.loc[table["winner"], "model"]))
