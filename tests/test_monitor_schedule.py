@@ -1,5 +1,6 @@
 """Schedules over simulated captured traffic: detection, alarms, the outdated baseline."""
 
+import pandas as pd
 import pytest
 
 from mlkit.aws import validate_request
@@ -39,9 +40,12 @@ def test_daily_schedule_catches_the_drift_the_first_run_after_it(scenario):
 
 def test_runs_emit_a_metric_time_series_and_statuses(scenario):
     run = scenario.run(DAILY, model_quality=True)
-    assert list(run.executions.status[:1]) == ["Failed"]  # the first run's window precedes the traffic
+    # 4 days of traffic, a daily run at each midnight after the start up to the end: 4 runs, each on a day of
+    # captured traffic (none on the empty day before it, and the last day is analysed too)
+    assert len(run.executions) == 4 and "Failed" not in set(run.executions.status)
     assert {"feature_baseline_drift_payment_value", "feature_non_null_payment_value", "accuracy"} <= set(run.metrics)
     assert len(run.metrics) == 4
+    assert str(run.executions.time.iloc[-1]) == str(pd.Timestamp(scenario.truth["end"]))
 
 
 def test_outdated_baseline_flags_new_traffic_and_rebaselining_clears_it(scenario):

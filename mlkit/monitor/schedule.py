@@ -240,8 +240,9 @@ class MonitoringSchedule:
     the baseline's features). Optional model quality: ``ground_truth``
     (a DataFrame ``inference_id``, ``label``) with ``model_quality_constraints``
     and ``problem_type``. ``alarms``: :class:`MonitorAlarm` objects.
-    ``run(start, end)`` executes every scheduled time in [start, end) on the
-    window since the previous run and returns a :class:`ScheduleRun`;
+    ``run(start, end)`` executes every scheduled time in (start, end] on the
+    window of one period before it (so the traffic of [start, end) is all
+    analysed) and returns a :class:`ScheduleRun`;
     nothing else changes. ``to_request()`` exports ``CreateMonitoringSchedule``.
     """
 
@@ -291,7 +292,7 @@ class MonitoringSchedule:
         return CreateMonitoringSchedule(self.MonitoringScheduleName, job, self.ScheduleExpression).to_request()
 
     def run(self, start, end, *, progress: bool = False) -> ScheduleRun:
-        """Execute the schedule over [start, end) of simulated time (see the class docstring)."""
+        """Execute the schedule's runs in (start, end] of simulated time (see the class docstring)."""
         import pandas as pd
 
         from mlkit.monitor.capture import read_captures
@@ -300,7 +301,12 @@ class MonitoringSchedule:
 
         from mlkit.monitor.capture import CaptureWindow
 
-        times = self.cron.times(start, end)
+        # a run at t analyses [t - period, t): runs in (start, end], so the first window holds traffic and the
+        # last hour before end is analysed too (cron times are whole hours: one second moves the bounds)
+        from mlkit.monitor.capture import parse_time
+
+        second = _dt.timedelta(seconds=1)
+        times = self.cron.times(parse_time(start) + second, parse_time(end) + second)
         columns = list(self.columns) if self.columns is not None else self.baseline.features
         execs, metric_rows, viol_rows = [], [], []
         everything = read_captures(self.store, self.capture_uri, start=times[0] - self.cron.period,

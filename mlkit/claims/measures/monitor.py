@@ -53,9 +53,8 @@ def outdated_baseline(seed: int, size: float = 1.0, days: int = 4, rows_per_hour
         redeploy = start + pd.Timedelta(days=2)
         recent = scenario.live[(scenario.live.time >= pd.Timestamp(scenario.truth["drift_start"]))
                                & (scenario.live.time < redeploy)][_FEATURES]
-        # daily runs from the day after the redeploy up to and including the run at the end of the traffic
-        window = ((redeploy + pd.Timedelta(days=1)).isoformat(),
-                  (pd.Timestamp(scenario.truth["end"]) + pd.Timedelta(hours=1)).isoformat())
+        # the daily runs after the redeploy, up to and including the run at the end of the traffic
+        window = (redeploy.isoformat(), pd.Timestamp(scenario.truth["end"]).isoformat())
         old = scenario.schedule(_DAILY, model_quality=False).run(*window)
         new = scenario.schedule(_DAILY, model_quality=False,
                                 baseline=monitor.suggest_baseline(recent)).run(*window)
