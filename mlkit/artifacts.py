@@ -39,6 +39,7 @@ __all__ = [
     "UntrustedTypesError",
     "ModelManifest",
     "save_model",
+    "pack_folder",
     "load_model",
     "read_manifest",
     "safe_extract",
@@ -184,8 +185,14 @@ def _write_model_dir(model: Any, folder: Path) -> ModelManifest:
     return manifest
 
 
-def _pack(folder: Path, fileobj) -> None:
-    """tar.gz the folder's files at the archive root, as SageMaker's model.tar.gz."""
+def pack_folder(folder: str | os.PathLike, fileobj) -> None:
+    """Write the folder's files, at the archive root, as a tar.gz to ``fileobj``: SageMaker's model.tar.gz layout.
+
+    Files go in name order with owner 0 and no user names, so the same files give the same archive
+    members (the gzip header's time aside). Used by :func:`save_model`, by training jobs packing
+    ``/opt/ml/model`` and by :func:`mlkit.compression.save_mlp`.
+    """
+    folder = Path(folder)
     with tarfile.open(fileobj=fileobj, mode="w:gz") as tar:
         for p in sorted(folder.iterdir()):
             info = tar.gettarinfo(str(p), arcname=p.name)
@@ -219,14 +226,14 @@ def save_model(model: Any, path_or_uri: str | os.PathLike, *, store=None) -> str
 
             store = store or LocalBucketStore()
             with store.open(target, "wb") as fh:
-                _pack(folder, fh)
+                pack_folder(folder, fh)
         else:
             out = Path(target)
             out.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp_out = tempfile.mkstemp(dir=out.parent, prefix=".model-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    _pack(folder, fh)
+                    pack_folder(folder, fh)
                 os.replace(tmp_out, out)
             except BaseException:
                 Path(tmp_out).unlink(missing_ok=True)

@@ -430,7 +430,7 @@ class NumpyMLP:
 
         import numpy as np
 
-        from mlkit.artifacts import MANIFEST_NAME, ModelManifest, _pack
+        from mlkit.artifacts import MANIFEST_NAME, ModelManifest, pack_folder
 
         arrays, layers = _mlp_arrays(self)
         manifest = ModelManifest("numpy", "mlkit.compression.NumpyMLP", MLP_FILE, np.__version__,
@@ -444,7 +444,7 @@ class NumpyMLP:
             (folder / MANIFEST_NAME).write_text(json.dumps(manifest.to_dict(), indent=2))
             for name in (MLP_FILE, MANIFEST_NAME):  # fixed times: the same model packs to the same bytes
                 os.utime(folder / name, (0, 0))
-            _pack(folder, fileobj)
+            pack_folder(folder, fileobj)
 
     def __repr__(self) -> str:
         return f"<NumpyMLP {self.description} {[W.shape for W in self._dense]}, {self.nbytes:,} bytes>"

@@ -207,3 +207,17 @@ def test_links_that_stay_inside_are_extracted(tmp_path):
     dest = tmp_path / "dest"
     assert sorted(safe_extract(archive, dest)) == ["alias.txt", "data/a.txt"]
     assert (dest / "alias.txt").read_bytes() == b"hello"
+
+
+def test_pack_folder_writes_the_files_at_the_archive_root_in_name_order(tmp_path):
+    from mlkit.artifacts import pack_folder
+
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01")
+    (tmp_path / "a.json").write_text("{}")
+    buf = io.BytesIO()
+    pack_folder(tmp_path, buf)
+    with tarfile.open(fileobj=io.BytesIO(buf.getvalue()), mode="r:gz") as tar:
+        members = tar.getmembers()
+        assert [m.name for m in members] == ["a.json", "b.bin"]  # no folder prefix: SageMaker's layout
+        assert {(m.uid, m.gid, m.uname, m.gname) for m in members} == {(0, 0, "", "")}
+        assert tar.extractfile("b.bin").read() == b"\x00\x01"

@@ -422,7 +422,7 @@ def save_adapter(adapter: LoRAAdapter, uri: str, *, store=None) -> str:
     """Write ``adapter`` as a ``tar.gz`` (``adapter.npz`` + ``adapter.json``) at an ``s3://`` URI; return it."""
     import numpy as np
 
-    from mlkit.artifacts import _pack  # one packer for every artifact the kit writes
+    from mlkit.artifacts import pack_folder  # one packer for every artifact the kit writes
     from mlkit.storage import LocalBucketStore
 
     if not isinstance(adapter, LoRAAdapter):
@@ -439,7 +439,7 @@ def save_adapter(adapter: LoRAAdapter, uri: str, *, store=None) -> str:
         (folder / "adapter.json").write_text(json.dumps({"name": adapter.name, "rank": adapter.rank,
                                                          "format": "mlkit-lora-1"}))
         with store.open(uri, "wb") as fh:
-            _pack(folder, fh)
+            pack_folder(folder, fh)
     return uri
 
 

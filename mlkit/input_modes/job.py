@@ -542,11 +542,11 @@ class LocalTrainingJob(AwsRequest):
                 failure = exc
             model_real = sum(p.stat().st_size for p in model_dir.rglob("*") if p.is_file())
             if failure is None and model_real:  # SageMaker uploads model.tar.gz to S3OutputPath
-                from mlkit.artifacts import _pack
+                from mlkit.artifacts import pack_folder
 
                 model_uri = f"{self.S3OutputPath.rstrip('/')}/{self.TrainingJobName}/output/model.tar.gz"
                 with store.open(model_uri, "wb") as out:
-                    _pack(model_dir, out)
+                    pack_folder(model_dir, out)
         finally:
             state.stop.set()
             for thread in state.threads:
