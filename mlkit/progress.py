@@ -6,8 +6,10 @@ widget, the terminal quiz and the JupyterLab sidebar.
 
 - Writes are atomic (a temporary file in the same folder, then
   ``os.replace``), so a crash never leaves half a file.
-- Every update re-reads the file first, so two front ends writing in turn
-  (the lab server and a kernel) do not undo each other.
+- Every update re-reads the file first, under an exclusive lock on
+  ``progress.json.lock`` (``flock`` on POSIX, ``msvcrt.locking`` on
+  Windows), so two front ends writing at the same moment (the lab server
+  and a kernel) do not undo each other.
 - A corrupted file is set aside as ``progress.json.corrupt-<time>`` (never
   deleted), a warning says so, and every entry that can still be read is
   kept.
@@ -24,6 +26,7 @@ Contract: ``Progress(path)`` reads nothing until asked; ``record_quiz`` and
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -144,6 +147,36 @@ class Progress:
         )
         return backup
 
+    @contextlib.contextmanager
+    def _locked(self):
+        """Hold an exclusive lock on ``<file>.lock`` (blocking) around a read-modify-write."""
+        f = self.file
+        f.parent.mkdir(parents=True, exist_ok=True)
+        with open(f.with_name(f.name + ".lock"), "a+b") as lock:
+            if os.name == "nt":  # pragma: no cover - exercised on Windows only
+                import msvcrt
+
+                lock.seek(0)
+                while True:
+                    try:
+                        msvcrt.locking(lock.fileno(), msvcrt.LK_LOCK, 1)
+                        break
+                    except OSError:  # LK_LOCK gives up after 10 s: keep waiting
+                        continue
+                try:
+                    yield
+                finally:
+                    lock.seek(0)
+                    msvcrt.locking(lock.fileno(), msvcrt.LK_UNLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
     def _write(self, data: dict) -> None:
         f = self.file
         f.parent.mkdir(parents=True, exist_ok=True)
@@ -167,18 +200,19 @@ class Progress:
         get_topic(topic)
         total = check_int("total", total, low=1)
         correct = check_int("correct", correct, low=0, high=total)
-        data = self.load()
-        entry = data["quizzes"].get(topic)
-        best = [correct, total]
-        if entry and entry["best"][0] * total > correct * entry["best"][1]:
-            best = entry["best"]
-        data["quizzes"][topic] = {
-            "best": best,
-            "last": [correct, total],
-            "attempts": (entry["attempts"] if entry else 0) + 1,
-            "updated": _now(),
-        }
-        self._write(data)
+        with self._locked():
+            data = self.load()
+            entry = data["quizzes"].get(topic)
+            best = [correct, total]
+            if entry and entry["best"][0] * total > correct * entry["best"][1]:
+                best = entry["best"]
+            data["quizzes"][topic] = {
+                "best": best,
+                "last": [correct, total],
+                "attempts": (entry["attempts"] if entry else 0) + 1,
+                "updated": _now(),
+            }
+            self._write(data)
 
     def mark_notebook(self, notebook_id: str, state: str = "completed") -> None:
         """Record a notebook's state (``'opened'`` or ``'completed'``); never goes back."""
@@ -188,11 +222,12 @@ class Progress:
 
         known = [t.notebook_id for t in TOPICS]
         check_one_of("notebook_id", notebook_id, known)
-        data = self.load()
-        old = data["notebooks"].get(notebook_id, {}).get("state", "not started")
-        if NOTEBOOK_STATES.index(state) >= NOTEBOOK_STATES.index(old):
-            data["notebooks"][notebook_id] = {"state": state, "updated": _now()}
-            self._write(data)
+        with self._locked():
+            data = self.load()
+            old = data["notebooks"].get(notebook_id, {}).get("state", "not started")
+            if NOTEBOOK_STATES.index(state) >= NOTEBOOK_STATES.index(old):
+                data["notebooks"][notebook_id] = {"state": state, "updated": _now()}
+                self._write(data)
 
     # -- readers --------------------------------------------------------------
     def quiz_scores(self) -> dict:

@@ -43,7 +43,7 @@ def test_two_writers_in_turn_keep_both_entries(tmp_path):
 
 def test_write_leaves_no_temporary_file(progress):
     progress.record_quiz("rl", 1, 1)
-    assert sorted(os.listdir(progress.file.parent)) == ["progress.json"]
+    assert sorted(os.listdir(progress.file.parent)) == ["progress.json", "progress.json.lock"]
 
 
 def test_invalid_json_is_set_aside_and_reading_goes_on(progress):
@@ -91,3 +91,30 @@ def test_unknown_notebook_or_state_is_refused(progress):
 def test_default_file_lives_under_mlkit_home(monkeypatch, tmp_path):
     monkeypatch.setenv("MLKIT_HOME", str(tmp_path))
     assert Progress().file == tmp_path / "progress.json"
+
+
+def _record_many(path, n, barrier):
+    from mlkit.progress import Progress
+
+    p = Progress(path)
+    barrier.wait()  # both writers start together
+    for _ in range(n):
+        p.record_quiz("variants", 1, 2)
+
+
+def test_two_writers_at_the_same_time_lose_no_update(tmp_path):
+    # two processes each record 40 attempts at once: every read-modify-write holds the lock, so the count
+    # is exactly 80 (without the lock, one writer's update read before the other's write is lost)
+    import multiprocessing
+
+    path = str(tmp_path / "progress.json")
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(2)
+    workers = [ctx.Process(target=_record_many, args=(path, 40, barrier)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [w.exitcode for w in workers] == [0, 0]
+    assert Progress(path).quiz_scores()["variants"]["attempts"] == 80
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["progress.json", "progress.json.lock"]
