@@ -16,7 +16,7 @@ default to), and with all of Li et al.'s brackets (``brackets=None``).
 
 Budget. Random and Bayesian run ``--full-jobs`` jobs. The strategies that stop
 jobs early (Random + median stopping, Hyperband) get the same budget in rounds,
-not in jobs: ``MaxNumberOfTrainingJobs=500`` and ``MaxRuntimeInSeconds`` = the
+not in jobs: ``MaxNumberOfTrainingJobs=750`` and ``MaxRuntimeInSeconds`` = the
 budget with one simulated second per round, so they start jobs until their
 jobs have trained the budget, as Optuna's pruned studies do.
 
@@ -93,7 +93,7 @@ class BenchTrainer(tuning.XGBoostTrainer):
 def run_mlkit(name, strategy, trainer, n_jobs, seed, *, early="Off", hb=None, budget=None, **extra):
     """One mlkit tuning job, one training job at a time.
 
-    With ``budget`` (boosting rounds) the tuning job may start up to 500 training jobs (SageMaker's
+    With ``budget`` (boosting rounds) the tuning job may start up to 750 training jobs (SageMaker's
     MaxNumberOfTrainingJobs ceiling) and ``MaxRuntimeInSeconds`` is the budget: a round costs one
     simulated second, so the tuning job stops when its jobs have trained ``budget`` rounds (the job
     running then is cut short there). A search that stops jobs early thus tries more configurations
@@ -103,7 +103,7 @@ def run_mlkit(name, strategy, trainer, n_jobs, seed, *, early="Off", hb=None, bu
         kw["MaxRuntimeInSeconds"] = budget
     job = tuning.HyperParameterTuningJob(
         f"bench-{strategy.lower()}", Strategy=strategy, ParameterRanges=space(),
-        MaxNumberOfTrainingJobs=500 if budget else n_jobs, TrainingJobEarlyStoppingType=early,
+        MaxNumberOfTrainingJobs=750 if budget else n_jobs, TrainingJobEarlyStoppingType=early,
         trainer=trainer, RandomSeed=seed, seconds_per_round=1.0, **extra, **kw)
     started = time.perf_counter()
     result = job.run(progress=False)

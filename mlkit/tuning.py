@@ -104,6 +104,8 @@ WARM_START_TYPES = {
 }
 MAX_PARENT_JOBS = 5  # HyperParameterTuningJobWarmStartConfig.ParentHyperParameterTuningJobs: 1 to 5 items
 MAX_RANGES = 30  # each of Integer/Continuous/CategoricalParameterRanges: at most 30 (botocore's model)
+#: training jobs per tuning job, every strategy: SageMaker's default limit (automatic-model-tuning-limits)
+MAX_TRAINING_JOBS = 750
 MAX_RESOURCE_LIMIT = 20_000  # HyperbandStrategyConfig.MaxResource: at most 20,000 epochs (API reference)
 HYPERBAND_ETA = 3  # the reduction factor of successive halving
 MIN_RUNTIME, MAX_RUNTIME = 120, 15_768_000  # ResourceLimits.MaxRuntimeInSeconds (API reference)
@@ -999,6 +1001,10 @@ class HyperParameterTuningJob(AwsRequest):
             "Type", self.Type, ["Maximize", "Minimize"])
         if self.Strategy == "Grid":
             n_grid = math.prod(len(r._values) for r in ranges)
+            if n_grid > MAX_TRAINING_JOBS:
+                raise ValueError(f"The Grid strategy tries every combination, and SageMaker allows at most "
+                                 f"{MAX_TRAINING_JOBS} training jobs per tuning job: these ranges have {n_grid:,} "
+                                 f"combinations (fewer values, or the Random or Bayesian strategy)")
             if self.MaxNumberOfTrainingJobs is None:
                 self._max_jobs = n_grid
             else:
@@ -1006,7 +1012,12 @@ class HyperParameterTuningJob(AwsRequest):
                                            high=n_grid)
         else:
             n = 20 if self.MaxNumberOfTrainingJobs is None else self.MaxNumberOfTrainingJobs
-            self._max_jobs = check_int("MaxNumberOfTrainingJobs", n, low=1, high=500)
+            high = MAX_TRAINING_JOBS
+            if isinstance(n, int) and not isinstance(n, bool) and n > high:
+                raise ValueError(f"MaxNumberOfTrainingJobs must be an integer >= 1 and <= {high} (SageMaker's "
+                                 f"default limit per tuning job; Random search can be raised to 10,000 by a quota "
+                                 f"increase), got {n}")
+            self._max_jobs = check_int("MaxNumberOfTrainingJobs", n, low=1, high=high)
         self._parallel = check_int("MaxParallelTrainingJobs", self.MaxParallelTrainingJobs, low=1, high=100)
         if self.MaxRuntimeInSeconds is not None:
             check_int("MaxRuntimeInSeconds", self.MaxRuntimeInSeconds, low=MIN_RUNTIME, high=MAX_RUNTIME)

@@ -575,7 +575,12 @@ def test_an_interrupted_run_keeps_the_finished_jobs(trainer, monkeypatch):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"MaxParallelTrainingJobs": 0}, "MaxParallelTrainingJobs must be an integer >= 1 and <= 100, got 0"),
-    ({"MaxNumberOfTrainingJobs": 501}, "MaxNumberOfTrainingJobs must be an integer >= 1 and <= 500, got 501"),
+    ({"MaxNumberOfTrainingJobs": 751}, r"MaxNumberOfTrainingJobs must be an integer >= 1 and <= 750 \(SageMaker's "
+                                       r"default limit per tuning job; Random search can be raised to 10,000 by a "
+                                       r"quota increase\), got 751"),
+    ({"MaxNumberOfTrainingJobs": 0}, "MaxNumberOfTrainingJobs must be an integer >= 1 and <= 750, got 0"),
+    ({"Strategy": "Grid", "ParameterRanges": [CategoricalParameter(f"p{i}", list(range(10))) for i in range(3)]},
+     "SageMaker allows at most 750 training jobs per tuning job: these ranges have 1,000 combinations"),
     ({"MetricName": "validation:f1"}, "MetricName must be one of"),
     ({"Type": "Max"}, "Type must be one of 'Maximize', 'Minimize'"),
     ({"Strategy": "Genetic"}, "Strategy must be one of 'Grid', 'Random', 'Bayesian', 'Hyperband'"),
