@@ -112,7 +112,7 @@ def run_mlkit(name, strategy, trainer, n_jobs, seed, *, early="Off", hb=None, bu
     index = {n: i + 1 for i, n in enumerate(result.jobs["TrainingJobName"])}
     events = [(int(r), float(v), index[n]) for r, v, n in
               zip(curve["cumulative_rounds"], curve["objective"], curve["TrainingJobName"])]
-    finals = [float(v) for v, r in zip(result.jobs["FinalObjectiveValue"], result.jobs["rounds"])]
+    finals = [float(v) for v in result.jobs["FinalObjectiveValue"]]
     return {"name": name, "events": events, "seconds": time.perf_counter() - started,
             "finals": finals, "jobs": len(result.jobs), "rounds": result.total_rounds}
 
@@ -226,7 +226,7 @@ def random_expected(runs, target, R):
     return R * jobs, jobs, hits, n, (R / p_hi, R / p_lo if p_lo > 0 else math.inf)
 
 
-def table_for(per_name, target, budget, args, have_optuna):
+def table_for(per_name, target, budget, args):
     R = args.max_rounds
     rand_rounds, rand_jobs, hits, n, (ci_lo, ci_hi) = random_expected(per_name["mlkit Random"], target, R)
     rows = {}
@@ -317,7 +317,8 @@ def main(argv=None) -> int:
     budget = N * R
     names = [e for e in ENTRIES if have_optuna or not e.startswith("Optuna")]
     if args.only:
-        names = [e for e in names if e in args.only.split(",") or (e == "mlkit Random" and not getattr(args, "skip_random", False))]
+        keep_random = not getattr(args, "skip_random", False)  # runs saved before --skip-random existed lack it
+        names = [e for e in names if e in args.only.split(",") or (e == "mlkit Random" and keep_random)]
     print(f"make_classification: {args.rows:,} rows; budget {N} jobs x {R} rounds = {budget:,} rounds; "
           f"Hyperband MinResource={lo}, MaxResource={R}; {args.seeds} seeds", flush=True)
     started = time.perf_counter()
@@ -351,7 +352,7 @@ def main(argv=None) -> int:
     elapsed = (elapsed_saved or float("nan")) if args.load else time.perf_counter() - started
     for tol in (args.tolerance, args.loose_tolerance):
         target = best - tol
-        rows, rand_rounds, rand_jobs, lines = table_for(per_name, target, budget, args, have_optuna)
+        rows, rand_rounds, rand_jobs, lines = table_for(per_name, target, budget, args)
         print()
         print(f"Target: best AUC over every strategy and seed {best:.4f} minus {tol} = {target:.4f}; "
               f"budget {budget:,} rounds per search; {args.seeds} seeds; {elapsed:.0f} s in all")

@@ -939,7 +939,8 @@ class HyperParameterTuningJob(AwsRequest):
     def __init__(self, HyperParameterTuningJobName: str = "mlkit-tuning", *, Strategy: str = "Bayesian",
                  ParameterRanges: Sequence = (), MetricName: str = "validation:auc", Type: str | None = None,
                  MaxNumberOfTrainingJobs: int | None = None, MaxParallelTrainingJobs: int = 1,
-                 MaxRuntimeInSeconds: int | None = None, TrainingJobEarlyStoppingType: str = "Off", HyperbandStrategyConfig: Mapping | None = None,
+                 MaxRuntimeInSeconds: int | None = None, TrainingJobEarlyStoppingType: str = "Off",
+                 HyperbandStrategyConfig: Mapping | None = None,
                  WarmStartConfig: "WarmStartConfig | None" = None, RandomSeed: int | None = 0,
                  trainer: XGBoostTrainer | None = None, seconds_per_round: float = 1.0,
                  n_initial: int | None = None, min_jobs_for_stopping: int = 3, brackets: int | None = 1,
@@ -1375,9 +1376,7 @@ class _Runner:
             total = sum(started) + 1
             b = max(range(len(brackets)), key=lambda j: (weights[j] * total / sum(weights) - started[j], -j))
             started[b] += 1
-            rec = self._new_record(job._space.sample(self.rng))
-            rec["bracket"] = b
-            return rec, b, 0, True
+            return self._new_record(job._space.sample(self.rng)), b, 0, True
 
         while True:
             tasks = []
@@ -1401,7 +1400,7 @@ class _Runner:
 
         job = self.job
         names = job._space.names
-        rows = [{k: v for k, v in r.items() if not k.startswith("_") and k != "bracket"}
+        rows = [{k: v for k, v in r.items() if not k.startswith("_")}
                 for r in self.records if r["TrainingJobStatus"] != "InProgress"]
         columns = ["TrainingJobName", *names, "FinalObjectiveValue", "TrainingJobStatus", "rounds", "wave",
                    "TrainingStartTime", "TrainingEndTime", "wall_seconds"]

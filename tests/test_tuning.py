@@ -1,6 +1,7 @@
 """Automatic model tuning: ranges, strategies, early stopping, Hyperband, warm start, export."""
 
 import math
+import re
 
 import joblib
 import numpy as np
@@ -386,7 +387,7 @@ def test_hyperband_with_two_brackets_shares_jobs_between_the_two_most_aggressive
 ])
 def test_hyperband_brackets_are_validated(kw, message):
     kw = {"Strategy": "Hyperband", "HyperbandStrategyConfig": {"MinResource": 2, "MaxResource": 18}, **kw}
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ValueError, match=re.escape(message)):
         HyperParameterTuningJob("h", ParameterRanges=ranges(), **kw)
 
 

@@ -295,16 +295,12 @@ class MonitoringSchedule:
         """Execute the schedule's runs in (start, end] of simulated time (see the class docstring)."""
         import pandas as pd
 
-        from mlkit.monitor.capture import read_captures
+        from mlkit.monitor.capture import CaptureWindow, parse_time, read_captures
         from mlkit.monitor.data_quality import check_data_quality
         from mlkit.monitor.model_quality import check_model_quality, merge_ground_truth
 
-        from mlkit.monitor.capture import CaptureWindow
-
         # a run at t analyses [t - period, t): runs in (start, end], so the first window holds traffic and the
         # last hour before end is analysed too (cron times are whole hours: one second moves the bounds)
-        from mlkit.monitor.capture import parse_time
-
         second = _dt.timedelta(seconds=1)
         times = self.cron.times(parse_time(start) + second, parse_time(end) + second)
         columns = list(self.columns) if self.columns is not None else self.baseline.features
